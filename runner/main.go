@@ -1,0 +1,61 @@
+// Command runner is kairos-conformance's command line: it runs the
+// conformance suite (the default), serves the reference Kairos server, and
+// seals and opens envelopes for vendors debugging their clients.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes: the same for every subcommand.
+const (
+	exitOK      = 0 // everything selected passed
+	exitFailure = 1 // a conformance failure (or an envelope that does not open)
+	exitUsage   = 2 // usage, profile or infrastructure error
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// subcommand runs one subcommand with the arguments after its name.
+type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+func subcommands() map[string]subcommand {
+	return map[string]subcommand{
+		"envelope": runEnvelope,
+		"serve":    runServe,
+		"run":      runSuite,
+	}
+}
+
+const usage = `usage: runner [run] [flags]        run the conformance suite (default: against the embedded reference server)
+       runner serve [flags]          serve the reference Kairos server
+       runner envelope seal|open|keygen [flags]
+Run "runner COMMAND -h" for a command's flags.
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		}
+		if cmd, ok := subcommands()[args[0]]; ok {
+			return cmd(ctx, args[1:], stdin, stdout, stderr)
+		}
+		if args[0] != "" && args[0][0] != '-' {
+			fmt.Fprintf(stderr, "runner: unknown command %q\n%s", args[0], usage)
+			return exitUsage
+		}
+	}
+	return runSuite(ctx, args, stdin, stdout, stderr)
+}
