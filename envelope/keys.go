@@ -148,6 +148,9 @@ func WriteKeyPair(dir, flowID string, priv *rsa.PrivateKey) (publicPath, private
 	if flowID == "" || filepath.Base(flowID) != flowID {
 		return "", "", fmt.Errorf("envelope: flow id %q cannot name a file", flowID)
 	}
+	if priv == nil {
+		return "", "", errors.New("envelope: WriteKeyPair needs a private key")
+	}
 	pubPEM, err := MarshalPublicKeyPEM(&priv.PublicKey)
 	if err != nil {
 		return "", "", err
@@ -162,6 +165,9 @@ func WriteKeyPair(dir, flowID string, priv *rsa.PrivateKey) (publicPath, private
 		return "", "", err
 	}
 	if err := writeNew(publicPath, pubPEM, 0o644); err != nil {
+		// Without the public half the private file is an orphan that would
+		// make every retry fail with "file exists": take it back.
+		os.Remove(privatePath)
 		return "", "", err
 	}
 	return publicPath, privatePath, nil
@@ -172,9 +178,14 @@ func writeNew(path string, data []byte, mode os.FileMode) error {
 	if err != nil {
 		return fmt.Errorf("envelope: %w", err)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
+	_, err = f.Write(data)
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		// A truncated key file is worse than none: it would block a retry.
+		os.Remove(path)
 		return fmt.Errorf("envelope: writing %s: %w", path, err)
 	}
-	return f.Close()
+	return nil
 }

@@ -121,6 +121,14 @@ func OpenDetailed(env *Envelope, priv *rsa.PrivateKey, padding Padding) (*Opened
 // OpenKey recovers keyB64 from the RSA value, which must be exactly the
 // modulus length (Go's and Java's decrypt functions accept shorter values).
 func OpenKey(rsaValue []byte, priv *rsa.PrivateKey, padding Padding) (string, error) {
+	// OpenKey is exported, so it cannot rely on OpenDetailed's checks: an
+	// unknown Padding would otherwise fall through to OAEP-SHA-256.
+	if priv == nil || priv.N == nil {
+		return "", errors.New("envelope: OpenKey needs a private key")
+	}
+	if !padding.valid() {
+		return "", fmt.Errorf("envelope: %v is not a padding", padding)
+	}
 	if len(rsaValue) != priv.Size() {
 		return "", fail(StageRSALength, "%d bytes, want exactly %d (the %d-bit modulus)", len(rsaValue), priv.Size(), priv.N.BitLen())
 	}
