@@ -1,0 +1,178 @@
+package refserver
+
+import (
+	"encoding/json"
+	"regexp"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+// callRequest is one entry of a payload's calls, checked by rule 12.
+type callRequest struct {
+	clientID  string
+	startTime string
+	numbers   []string
+}
+
+// startTimePattern is spec section 2's exact form; time.Parse then checks
+// the ranges (month 13, hour 24, offset +25:00).
+var startTimePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+
+// parseCalls is rule 12: every call has a non-empty client-identifier, a
+// start-time that parses and is not on a past date, a non-empty list of
+// string contact-numbers and, if keys is present at all (even null), a list
+// of {name, value} string pairs.
+func (s *Server) parseCalls(raw []json.RawMessage, now time.Time) ([]callRequest, bool) {
+	calls := make([]callRequest, 0, len(raw))
+	for _, item := range raw {
+		m, ok := jsonObject(item)
+		if !ok {
+			return nil, false
+		}
+		var c callRequest
+		if c.clientID, ok = jsonString(m["client-identifier"]); !ok || c.clientID == "" {
+			return nil, false
+		}
+		if c.startTime, ok = jsonString(m["start-time"]); !ok || !s.validStartTime(c.startTime, now) {
+			return nil, false
+		}
+		if c.numbers, ok = jsonStrings(m["contact-numbers"]); !ok || len(c.numbers) == 0 {
+			return nil, false
+		}
+		if keys, present := m["keys"]; present && !validKeys(keys) {
+			return nil, false
+		}
+		calls = append(calls, c)
+	}
+	return calls, true
+}
+
+// validStartTime accepts YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM) on today's
+// date or later, "today" being now's date in the start-time's own offset. A
+// past time today is fine: the call starts at once.
+func (s *Server) validStartTime(v string, now time.Time) bool {
+	if !startTimePattern.MatchString(v) {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return false
+	}
+	if s.fault.is(faultPastStartDate) {
+		return true
+	}
+	_, offset := t.Zone()
+	ty, tm, td := t.Date()
+	ny, nm, nd := now.In(time.FixedZone("", offset)).Date()
+	start := time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)
+	today := time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)
+	return !start.Before(today)
+}
+
+func validKeys(raw json.RawMessage) bool {
+	items, ok := jsonArray(raw)
+	if !ok {
+		return false
+	}
+	for _, item := range items {
+		m, ok := jsonObject(item)
+		if !ok {
+			return false
+		}
+		if _, ok := jsonString(m["name"]); !ok {
+			return false
+		}
+		if _, ok := jsonString(m["value"]); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// flowRefusal is rules 13-19: what the flow's account and setup refuse,
+// in the spec's order.
+func flowRefusal(f *flowState, now time.Time) statuscode.Code {
+	switch {
+	case f.Account.Expired(now):
+		return statuscode.ValidityExpired
+	case f.Account.Balance <= 0:
+		return statuscode.InsufficientBalance
+	case len(f.DIDs) == 0:
+		return statuscode.DIDNotMapped
+	case len(f.Masks) == 0:
+		return statuscode.NoMaskAvailable
+	case f.Gateway == GatewayInvalid:
+		return statuscode.InvalidGatewayID
+	case f.Gateway == GatewayFailing:
+		return statuscode.FailureFromGateway
+	case f.Failing:
+		return statuscode.Failure
+	}
+	return 0
+}
+
+// judgeCalls is rule 21: each call's code, 200 if accepted. Under TEST the
+// whitelist is checked first, so an invalid number there gets 402; one bad
+// number, alternates included, refuses the whole call.
+func (s *Server) judgeCalls(calls []callRequest, test bool, f *flowState) ([]statuscode.Code, int) {
+	codes := make([]statuscode.Code, len(calls))
+	accepted := 0
+	for i, c := range calls {
+		codes[i] = statuscode.Success
+		for _, n := range c.numbers {
+			national, _ := nationalNumber(n)
+			if test && !f.testPhones[national] && !s.fault.is(faultIgnoreTestWhitelist) {
+				codes[i] = statuscode.PhoneNotWhitelisted
+				break
+			}
+		}
+		if codes[i] == statuscode.Success {
+			for _, n := range c.numbers {
+				if _, ok := nationalNumber(n); !ok {
+					codes[i] = statuscode.InvalidContactNumber
+					break
+				}
+			}
+		}
+		if codes[i] == statuscode.Success {
+			accepted++
+		}
+	}
+	return codes, accepted
+}
+
+// accept is rule 22: 200 if every call was accepted, 209 if some were, else
+// the first call's code; call-details in request order either way. Accepted
+// calls get a phonon-uuid and are kept for the Pull API.
+func (s *Server) accept(x *exchange, f *flowState, apiVersion string, calls []callRequest, codes []statuscode.Code, accepted int) *reply {
+	rep := &reply{logFlow: f.ID, callDetails: make([]callDetail, len(calls))}
+	var records []pullRecord
+	for i, c := range calls {
+		cd := callDetail{ClientIdentifier: c.clientID}
+		if s.fault.is(faultWrongEcho) {
+			cd.ClientIdentifier += "-wrong"
+		}
+		if codes[i] == statuscode.Success {
+			cd.PhononUUID = newUUID()
+			records = append(records, pullRecord{
+				RequestID: x.requestID, PhononUUID: cd.PhononUUID, ClientIdentifier: c.clientID,
+				FlowID: f.ID, APIVersion: apiVersion, StartTime: c.startTime,
+				ContactNumbers: c.numbers, Status: "QUEUED",
+			})
+		} else {
+			cd.Code, cd.Message = codes[i], codes[i].Message()
+		}
+		rep.callDetails[i] = cd
+	}
+	s.pulls.add(f.ID, records)
+	switch {
+	case accepted == len(calls):
+		rep.code = statuscode.Success
+	case accepted > 0:
+		rep.code = statuscode.PartialSuccess
+	default:
+		rep.code = codes[0]
+	}
+	return rep
+}

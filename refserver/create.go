@@ -1,0 +1,156 @@
+package refserver
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+// createEncrypted serves the encrypted create endpoints: rules 1-4 on the
+// envelope, then the payload as on the plain endpoints.
+func (s *Server) createEncrypted(x *exchange) *reply {
+	env, ok := s.parseEnvelope(x.body) // rule 1
+	if !ok {
+		return &reply{code: statuscode.InvalidFormat}
+	}
+	f, ok := s.flowOfKind(env.FlowID, x.route.kind) // rule 2: the key cannot be chosen
+	if !ok {
+		return &reply{code: statuscode.InvalidFlowID}
+	}
+	ipChecked := !s.fault.is(faultIPCheckAfterOpen)
+	if ipChecked && !s.callerAllowed(x, f) { // rule 3, before any RSA work
+		return &reply{code: statuscode.IPNotWhitelisted, logFlow: f.ID}
+	}
+	payload, members, stage := s.openEnvelope(env, f.key.Load()) // rule 4
+	if stage != 0 {
+		s.log.Debug("envelope did not open", "request-id", x.requestID, "flow-id", f.ID, "stage", stage.String())
+		rep := &reply{code: statuscode.InvalidFormat, logFlow: f.ID}
+		if s.fault.is(faultLeakStage) {
+			rep.message = statuscode.InvalidFormat.Message() + ": " + stage.String()
+		}
+		return rep
+	}
+	if !ipChecked && !s.callerAllowed(x, f) {
+		return &reply{code: statuscode.IPNotWhitelisted, logFlow: f.ID}
+	}
+	sum := payload
+	if s.fault.is(faultChecksumCiphertext) {
+		sum = []byte(env.RequestEncryptedValue)
+	}
+	return s.create(x, members, sum, f)
+}
+
+// createPlain serves the plain create endpoints: the body is the payload.
+func (s *Server) createPlain(x *exchange) *reply {
+	members, err := s.object(x.body) // rule 1
+	if err != nil {
+		return &reply{code: statuscode.InvalidFormat}
+	}
+	return s.create(x, members, x.body, nil)
+}
+
+// create applies rules 5-22 to a payload. outer is the flow the envelope
+// named, nil on the plain endpoints, where the IP check runs as soon as
+// rule 7 has found the flow. sum is what the checksum covers: the payload
+// bytes exactly as received.
+func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, outer *flowState) *reply {
+	if s.fault.is(faultPanicOnCreate) {
+		panic("refserver: the panic-on-create fault")
+	}
+	var logFlow string
+	if outer != nil {
+		logFlow = outer.ID
+	}
+	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: logFlow} }
+
+	v, err := stringFields(p, "api-version", "security-id", "flow-id")
+	callsRaw, isList := jsonArray(p["calls"])
+	if err != nil || !isList { // rule 5
+		return refuse(statuscode.InvalidMandatoryParameters)
+	}
+	apiVersion, securityID, flowID := v[0], v[1], v[2]
+	if apiVersion != "1.0" && apiVersion != "TEST" { // rule 6
+		return refuse(statuscode.InvalidAPIVersion)
+	}
+	f, ok := s.flowOfKind(flowID, x.route.kind) // rule 7
+	if !ok || (outer != nil && outer.ID != flowID) {
+		return refuse(statuscode.InvalidFlowID)
+	}
+	logFlow = f.ID
+	if outer == nil && !s.callerAllowed(x, f) { // rule 3, plain endpoints
+		return refuse(statuscode.IPNotWhitelisted)
+	}
+	if subtle.ConstantTimeCompare([]byte(securityID), []byte(f.SecurityID)) != 1 { // rule 8
+		return refuse(statuscode.InvalidSecurityID)
+	}
+	test := apiVersion == "TEST"
+	switch {
+	case test && !f.TestingVersion: // rule 9
+		return refuse(statuscode.InvalidFlowVersion)
+	case len(callsRaw) == 0: // rule 10
+		return refuse(statuscode.EmptyCallList)
+	case len(callsRaw) > MaxCallsPerRequest: // rule 11
+		return refuse(statuscode.MaxDataListSizeExceeded)
+	}
+	now := s.now()
+	calls, ok := s.parseCalls(callsRaw, now) // rule 12
+	if !ok {
+		return refuse(statuscode.InvalidMandatoryParameters)
+	}
+	if c := flowRefusal(f, now); c != 0 { // rules 13-19
+		return refuse(c)
+	}
+	// Rule 21 depends on the payload alone, so it is judged before rule 20:
+	// that lets the checksum be checked and recorded in one atomic step, and
+	// only for a request that will be accepted.
+	codes, accepted := s.judgeCalls(calls, test, f)
+	key := checksumKey{flow: f.ID, sum: sha256.Sum256(sum)}
+	if s.fault.is(faultChecksumPerEndpoint) {
+		key.endpoint = x.path
+	}
+	record := accepted > 0 || s.fault.is(faultChecksumRecordsRefused)
+	if !s.fault.is(faultSkipChecksum) && s.admitChecksum(key, now, record) { // rule 20
+		return refuse(statuscode.ChecksumRepeated)
+	}
+	return s.accept(x, f, apiVersion, calls, codes, accepted) // rules 21-22
+}
+
+// flowOfKind finds a flow served by endpoints of kind.
+func (s *Server) flowOfKind(id, kind string) (*flowState, bool) {
+	f, ok := s.flows[id]
+	if !ok || (f.Kind != kind && !s.fault.is(faultOtherKind)) {
+		return nil, false
+	}
+	return f, true
+}
+
+// callerAllowed is the IP check: the socket's address against the flow
+// account's whitelist. Forwarded-for headers are never trusted, since any
+// caller can send them.
+func (s *Server) callerAllowed(x *exchange, f *flowState) bool {
+	if s.fault.is(faultSkipIPCheck) {
+		return true
+	}
+	addr := remoteAddr(x.r)
+	if s.fault.is(faultTrustForwardedFor) {
+		first, _, _ := strings.Cut(x.r.Header.Get("X-Forwarded-For"), ",")
+		if a, err := netip.ParseAddr(strings.TrimSpace(first)); err == nil {
+			addr = a
+		}
+	}
+	return addr.IsValid() && f.Account.Allows(addr)
+}
+
+// remoteAddr is the socket's address; invalid if the server cannot tell.
+func remoteAddr(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr()
+}

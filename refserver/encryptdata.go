@@ -1,0 +1,58 @@
+package refserver
+
+import (
+	"encoding/base64"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+// maxKeyB64 is the longest base64 key string PKCS#1 v1.5 fits in one
+// RSA-4096 block (spec section 3).
+const maxKeyB64 = 501
+
+// encryptData is the encryptdata helper (spec section 6): it seals
+// requestValue (which is already payloadB64) for the flow with the caller's
+// key string, exactly as a client would, so that the caller can compare the
+// AES half byte for byte (ECB is deterministic). Order: missing fields, an
+// empty aesKey or one too long 210; unknown flow 301; IP check; requestValue
+// not canonical base64 400.
+func (s *Server) encryptData(x *exchange) *reply {
+	p, err := s.object(x.body)
+	if err != nil {
+		return &reply{code: statuscode.InvalidFormat}
+	}
+	v, err := stringFields(p, "requestValue", "aesKey", "flow-id")
+	if err != nil || v[0] == "" || v[1] == "" || base64.StdEncoding.EncodedLen(len(v[1])) > maxKeyB64 {
+		return &reply{code: statuscode.InvalidMandatoryParameters}
+	}
+	requestValue, aesKey := v[0], v[1]
+	f, ok := s.flows[v[2]]
+	if !ok {
+		return &reply{code: statuscode.InvalidFlowID}
+	}
+	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: f.ID} }
+	if !s.callerAllowed(x, f) {
+		return refuse(statuscode.IPNotWhitelisted)
+	}
+	payload, err := envelope.DecodeStrict(requestValue)
+	if err != nil {
+		return refuse(statuscode.InvalidFormat)
+	}
+	opts := &envelope.SealOptions{Key: aesKey}
+	if s.fault.is(faultEncryptDataRandomKey) {
+		opts.Key = ""
+	}
+	// Sealing the decoded bytes re-encodes them to requestValue exactly,
+	// since DecodeStrict accepted only canonical base64.
+	sealed, err := envelope.SealDetailed(payload, f.ID, &f.key.Load().PublicKey, opts)
+	if err != nil {
+		// The key string fits 4096 bits but not a smaller rotated key.
+		return refuse(statuscode.InvalidMandatoryParameters)
+	}
+	return &reply{
+		code: statuscode.Success, logFlow: f.ID, flowID: f.ID,
+		requestEncryptedValue:        sealed.RequestEncryptedValue,
+		requestDigitalSignatureValue: sealed.RequestDigitalSignatureValue,
+	}
+}

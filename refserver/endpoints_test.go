@@ -1,0 +1,194 @@
+package refserver
+
+import (
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/profile"
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+type publishedVector struct {
+	PayloadB64     string `json:"payload_b64"`
+	AESKey         string `json:"aes_key"`
+	AESKeyB64      string `json:"aes_key_b64"`
+	EncryptedValue string `json:"requestEncryptedValue"`
+}
+
+func loadVector(t *testing.T) publishedVector {
+	t.Helper()
+	data, err := os.ReadFile("../fixtures/vectors/published-vector.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v publishedVector
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func encryptDataBody(requestValue, aesKey, flowID string) []byte {
+	b, _ := json.Marshal(map[string]string{"requestValue": requestValue, "aesKey": aesKey, "flow-id": flowID})
+	return b
+}
+
+// TestEncryptDataPublishedVector: encryptdata with the published payload
+// and key string returns the published requestEncryptedValue byte for byte,
+// and an RSA value that opens to the published keyB64.
+func TestEncryptDataPublishedVector(t *testing.T) {
+	v := loadVector(t)
+	h := newHarness(t, Options{})
+	f := h.flow("healthy", profile.KindMulticast)
+	r := h.post(PathEncryptData, encryptDataBody(v.PayloadB64, v.AESKey, f.ID))
+	r.expect(t, statuscode.Success, http.StatusOK)
+	if r.body.EncValue != v.EncryptedValue {
+		t.Errorf("requestEncryptedValue differs from the published one:\n got %s\nwant %s", r.body.EncValue, v.EncryptedValue)
+	}
+	if r.body.FlowID != f.ID {
+		t.Errorf("flow-id %q", r.body.FlowID)
+	}
+	sig, err := envelope.DecodeStrict(r.body.SigValue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyB64, err := envelope.OpenKey(sig, f.PrivateKey, envelope.PKCS1v15)
+	if err != nil || keyB64 != v.AESKeyB64 {
+		t.Errorf("RSA value opens to %q (%v), want %q", keyB64, err, v.AESKeyB64)
+	}
+}
+
+func TestEncryptDataOrder(t *testing.T) {
+	h := newHarness(t, Options{})
+	f := h.flow("healthy", profile.KindDialer)
+	noIP := h.flow("ip-not-whitelisted", profile.KindDialer)
+	p := base64.StdEncoding.EncodeToString(payload(f))
+	longest := strings.Repeat("k", 375) // base64 is 500 bytes
+	raw := func(s string) func(*harness) []byte { return func(*harness) []byte { return []byte(s) } }
+	body := func(v, k, id string) func(*harness) []byte {
+		return func(*harness) []byte { return encryptDataBody(v, k, id) }
+	}
+	runRawCases(t, h, []rawCase{
+		{"not JSON", PathEncryptData, raw(`{`), statuscode.InvalidFormat},
+		{"missing aesKey", PathEncryptData, raw(`{"requestValue":"` + p + `","flow-id":"` + f.ID + `"}`), statuscode.InvalidMandatoryParameters},
+		{"aesKey a number", PathEncryptData, raw(`{"requestValue":"` + p + `","aesKey":1234,"flow-id":"` + f.ID + `"}`), statuscode.InvalidMandatoryParameters},
+		{"empty aesKey over unknown flow", PathEncryptData, body(p, "", "ZZZZZZZZ"), statuscode.InvalidMandatoryParameters},
+		{"aesKey too long", PathEncryptData, body(p, longest+"k", f.ID), statuscode.InvalidMandatoryParameters},
+		{"aesKey of the longest length", PathEncryptData, body(p, longest, f.ID), statuscode.Success},
+		{"unknown flow over IP", PathEncryptData, body("!", "abcd1234", "ZZZZZZZZ"), statuscode.InvalidFlowID},
+		{"IP over base64", PathEncryptData, body("!", "abcd1234", noIP.ID), statuscode.IPNotWhitelisted},
+		{"requestValue not base64", PathEncryptData, body(p+"\n", "abcd1234", f.ID), statuscode.InvalidFormat},
+		{"any kind of flow", PathEncryptData, body(p, "abcd1234", h.flow("healthy", profile.KindMulticast).ID), statuscode.Success},
+	})
+}
+
+// TestGenerateKeyPair: a rotation answers a new public key, old envelopes
+// then fail with 400, new ones are served, and nothing else changes: not
+// other flows, not the World, not other servers.
+func TestGenerateKeyPair(t *testing.T) {
+	h := newHarness(t, Options{KeyBits: 2048})
+	f := h.flow("rotatable", profile.KindDialer)
+	healthy := h.flow("healthy", profile.KindDialer)
+	old := seal(t, f, f.ID, payload(f))
+	body := func(id, sec string) []byte {
+		b, _ := json.Marshal(map[string]string{"flow-id": id, "security-id": sec})
+		return b
+	}
+
+	var wg sync.WaitGroup // other flows are served during the rotation
+	wg.Go(func() {
+		h.create(healthy, true, payload(healthy)).expect(t, statuscode.Success, http.StatusOK)
+	})
+	r := h.post(PathGenerateKeyPair, body(f.ID, f.SecurityID))
+	wg.Wait()
+	r.expect(t, statuscode.Success, http.StatusOK)
+	pub, err := envelope.ParsePublicKeyPEM([]byte(r.body.PublicKey))
+	if err != nil || pub.N.BitLen() != 2048 || r.body.FlowID != f.ID || !strings.HasPrefix(r.body.PublicKey, "-----BEGIN PUBLIC KEY-----") {
+		t.Fatalf("public-key %q (%v), flow-id %q", r.body.PublicKey, err, r.body.FlowID)
+	}
+	h.post(PathEncDialerCreate, old).expect(t, statuscode.InvalidFormat, http.StatusOK)
+	rotated := *f
+	rotated.PublicKey = pub
+	h.create(&rotated, true, payload(f)).expect(t, statuscode.Success, http.StatusOK)
+	h.create(healthy, true, payload(healthy)).expect(t, statuscode.Success, http.StatusOK)
+	if got, _ := h.srv.PublicKey(f.ID); !got.Equal(pub) {
+		t.Error("Server.PublicKey does not return the new key")
+	}
+	if f.PublicKey.Equal(pub) || !f.PrivateKey.PublicKey.Equal(f.PublicKey) {
+		t.Error("the rotation changed the World")
+	}
+	fresh := newHarness(t, Options{})
+	fresh.post(PathEncDialerCreate, old).expect(t, statuscode.Success, http.StatusOK)
+
+	noIP := h.flow("ip-not-whitelisted", profile.KindMulticast)
+	runRawCases(t, h, []rawCase{
+		{"missing security-id", PathGenerateKeyPair, func(*harness) []byte { return []byte(`{"flow-id":"` + f.ID + `"}`) }, statuscode.InvalidMandatoryParameters},
+		{"unknown flow", PathGenerateKeyPair, func(*harness) []byte { return body("ZZZZZZZZ", f.SecurityID) }, statuscode.InvalidFlowID},
+		{"IP over security-id", PathGenerateKeyPair, func(*harness) []byte { return body(noIP.ID, "wrong") }, statuscode.IPNotWhitelisted},
+		{"wrong security-id", PathGenerateKeyPair, func(*harness) []byte { return body(f.ID, healthy.SecurityID) }, statuscode.InvalidSecurityID},
+	})
+}
+
+func TestPull(t *testing.T) {
+	h := newHarness(t, Options{})
+	f := h.flow("healthy", profile.KindMulticast)
+	other := h.flow("healthy", profile.KindDialer)
+	noIP := h.flow("ip-not-whitelisted", profile.KindMulticast)
+	created := h.create(f, true, payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("12345"), call()} }))
+	created.expect(t, statuscode.PartialSuccess, http.StatusOK)
+	var uuids []string
+	for _, cd := range created.body.CallDetails {
+		if cd.PhononUUID != "" {
+			uuids = append(uuids, cd.PhononUUID)
+		}
+	}
+	otherUUID := h.create(other, false, payload(other)).body.CallDetails[0].PhononUUID
+
+	r := pull(t, h, f, append([]string{"unknown"}, uuids...))
+	r.expect(t, statuscode.Success, http.StatusOK)
+	if len(r.body.Data) != 2 {
+		t.Fatalf("data: %s", r.raw)
+	}
+	for i, d := range r.body.Data {
+		if d["phonon-uuid"] != uuids[i] || d["request-id"] != created.body.RequestID ||
+			d["client-identifier"] != created.body.CallDetails[2*i].ClientIdentifier {
+			t.Errorf("record %d: %v", i, d)
+		}
+	}
+	req := func(mutate func(m map[string]any)) func(*harness) []byte {
+		return func(*harness) []byte {
+			m := map[string]any{"api-version": "2.0", "security-id": f.SecurityID, "flow-id": f.ID, "phonon-uuids": uuids}
+			mutate(m)
+			b, _ := json.Marshal(m)
+			return b
+		}
+	}
+	many := make([]string, MaxUUIDsPerPull+1)
+	for i := range many {
+		many[i] = "x"
+	}
+	runRawCases(t, h, []rawCase{
+		{"missing uuids", PathPull, req(func(m map[string]any) { delete(m, "phonon-uuids"); m["api-version"] = "1" }), statuscode.InvalidMandatoryParameters},
+		{"api-version 1.0", PathPull, req(func(m map[string]any) { m["api-version"] = "1.0"; m["flow-id"] = "ZZZZZZZZ" }), statuscode.InvalidAPIVersion},
+		{"unknown flow", PathPull, req(func(m map[string]any) { m["flow-id"] = "ZZZZZZZZ" }), statuscode.InvalidFlowID},
+		{"IP over security-id", PathPull, req(func(m map[string]any) { m["flow-id"] = noIP.ID }), statuscode.IPNotWhitelisted},
+		{"wrong security-id over empty list", PathPull, req(func(m map[string]any) { m["security-id"] = other.SecurityID; m["phonon-uuids"] = []string{} }), statuscode.InvalidSecurityID},
+		{"empty list", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{} }), statuscode.InvalidMandatoryParameters},
+		{"uuids null", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = nil }), statuscode.InvalidMandatoryParameters},
+		{"a uuid not a string", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []any{uuids[0], 1} }), statuscode.InvalidMandatoryParameters},
+		{"fetch-attempt FIRST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "FIRST" }), statuscode.InvalidMandatoryParameters},
+		{"fetch-attempt LAST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "LAST" }), statuscode.Success},
+		{"too many uuids", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = many }), statuscode.MaxDataListSizeExceeded},
+		{"another flow's uuid", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{otherUUID} }), statuscode.NoDataAvailable},
+	})
+}
+
+// keyOf is a flow's current private key on a server, for tests.
+func keyOf(s *Server, id string) *rsa.PrivateKey { return s.flows[id].key.Load() }

@@ -1,0 +1,62 @@
+package refserver
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/subtle"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+// generateKeyPair rotates a flow's key pair (spec section 6): 210 for
+// missing fields, 301 for an unknown flow, the IP check, 202 for a wrong
+// security-id. The reference server requires the security-id although the
+// pages say "Auth: None": otherwise anyone could break any flow.
+//
+// The new key is made outside any lock and swapped in atomically, so
+// requests on this flow keep using whichever key they loaded and other
+// flows never wait. Envelopes sealed for the old key then fail with 400.
+func (s *Server) generateKeyPair(x *exchange) *reply {
+	p, err := s.object(x.body)
+	if err != nil {
+		return &reply{code: statuscode.InvalidFormat}
+	}
+	v, err := stringFields(p, "flow-id", "security-id")
+	if err != nil {
+		return &reply{code: statuscode.InvalidMandatoryParameters}
+	}
+	f, ok := s.flows[v[0]]
+	if !ok {
+		return &reply{code: statuscode.InvalidFlowID}
+	}
+	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: f.ID} }
+	if !s.callerAllowed(x, f) {
+		return refuse(statuscode.IPNotWhitelisted)
+	}
+	if subtle.ConstantTimeCompare([]byte(v[1]), []byte(f.SecurityID)) != 1 {
+		return refuse(statuscode.InvalidSecurityID)
+	}
+	priv, err := rsa.GenerateKey(rand.Reader, s.keyBits)
+	if err != nil {
+		s.log.Error("generateKeyPair", "request-id", x.requestID, "flow-id", f.ID, "error", err.Error())
+		return refuse(statuscode.Failure)
+	}
+	pub, err := envelope.MarshalPublicKeyPEM(&priv.PublicKey)
+	if err != nil {
+		return refuse(statuscode.Failure)
+	}
+	if !s.fault.is(faultKeepOldKey) {
+		f.key.Store(priv)
+	}
+	return &reply{code: statuscode.Success, logFlow: f.ID, flowID: f.ID, publicKey: string(pub)}
+}
+
+// PublicKey returns the flow's current public key (after any rotation).
+func (s *Server) PublicKey(flowID string) (*rsa.PublicKey, bool) {
+	f, ok := s.flows[flowID]
+	if !ok {
+		return nil, false
+	}
+	return &f.key.Load().PublicKey, true
+}

@@ -1,0 +1,116 @@
+package refserver
+
+import (
+	"crypto/subtle"
+	"sync"
+
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+// pullRecord is an accepted call as the Pull API reports it. The reference
+// server dials nobody, so every call stays QUEUED and has no attempts;
+// fetch-attempt ALL and LAST therefore answer alike.
+type pullRecord struct {
+	RequestID        string   `json:"request-id"`
+	PhononUUID       string   `json:"phonon-uuid"`
+	ClientIdentifier string   `json:"client-identifier"`
+	FlowID           string   `json:"flow-id"`
+	APIVersion       string   `json:"api-version"`
+	StartTime        string   `json:"start-time"`
+	ContactNumbers   []string `json:"contact-numbers"`
+	Status           string   `json:"call-status"`
+}
+
+// pullStore keeps accepted calls by phonon-uuid, at most maxPerFlow per
+// flow (the oldest go first), so memory stays bounded.
+type pullStore struct {
+	mu         sync.Mutex
+	maxPerFlow int
+	byUUID     map[string]pullRecord
+	order      map[string][]string // per flow, oldest first
+}
+
+func newPullStore(maxPerFlow int) *pullStore {
+	return &pullStore{maxPerFlow: maxPerFlow, byUUID: map[string]pullRecord{}, order: map[string][]string{}}
+}
+
+func (p *pullStore) add(flow string, records []pullRecord) {
+	if len(records) == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	q := p.order[flow]
+	for _, r := range records {
+		p.byUUID[r.PhononUUID] = r
+		q = append(q, r.PhononUUID)
+	}
+	if over := len(q) - p.maxPerFlow; over > 0 {
+		for _, id := range q[:over] {
+			delete(p.byUUID, id)
+		}
+		q = append([]string(nil), q[over:]...)
+	}
+	p.order[flow] = q
+}
+
+// find returns the known records among uuids, in request order, once each.
+func (p *pullStore) find(flow string, uuids []string, anyFlow bool) []pullRecord {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []pullRecord
+	seen := map[string]bool{}
+	for _, id := range uuids {
+		r, ok := p.byUUID[id]
+		if !ok || seen[id] || (r.FlowID != flow && !anyFlow) {
+			continue
+		}
+		seen[id] = true
+		out = append(out, r)
+	}
+	return out
+}
+
+// pull is the Pull API (spec section 6), checked in the spec's order.
+func (s *Server) pull(x *exchange) *reply {
+	p, err := s.object(x.body)
+	if err != nil {
+		return &reply{code: statuscode.InvalidFormat}
+	}
+	v, err := stringFields(p, "api-version", "security-id", "flow-id")
+	if _, present := p["phonon-uuids"]; err != nil || !present {
+		return &reply{code: statuscode.InvalidMandatoryParameters}
+	}
+	apiVersion, securityID, flowID := v[0], v[1], v[2]
+	if apiVersion != "2.0" {
+		return &reply{code: statuscode.InvalidAPIVersion}
+	}
+	f, ok := s.flows[flowID]
+	if !ok {
+		return &reply{code: statuscode.InvalidFlowID}
+	}
+	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: f.ID} }
+	if !s.callerAllowed(x, f) {
+		return refuse(statuscode.IPNotWhitelisted)
+	}
+	if subtle.ConstantTimeCompare([]byte(securityID), []byte(f.SecurityID)) != 1 {
+		return refuse(statuscode.InvalidSecurityID)
+	}
+	uuids, ok := jsonStrings(p["phonon-uuids"])
+	if !ok || len(uuids) == 0 {
+		return refuse(statuscode.InvalidMandatoryParameters)
+	}
+	if raw, present := p["fetch-attempt"]; present {
+		if fa, ok := jsonString(raw); !ok || (fa != "ALL" && fa != "LAST") {
+			return refuse(statuscode.InvalidMandatoryParameters)
+		}
+	}
+	if len(uuids) > MaxUUIDsPerPull {
+		return refuse(statuscode.MaxDataListSizeExceeded)
+	}
+	data := s.pulls.find(f.ID, uuids, s.fault.is(faultPullCrossFlow))
+	if len(data) == 0 {
+		return refuse(statuscode.NoDataAvailable)
+	}
+	return &reply{code: statuscode.Success, logFlow: f.ID, data: data}
+}

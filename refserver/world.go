@@ -1,0 +1,261 @@
+package refserver
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/profile"
+)
+
+// DefaultWorldPath is the reference world, relative to the module root. Code
+// running elsewhere (tests of other packages) should use FindWorld.
+const DefaultWorldPath = "fixtures/world/reference.yaml"
+
+// SMS gateway states of a flow.
+const (
+	GatewayValid   = "valid"
+	GatewayInvalid = "invalid" // 204 INVALID_GATEWAY_ID
+	GatewayFailing = "failing" // 206 FAILURE_FROM_GATEWAY
+)
+
+// World is what the reference server serves: accounts and flows, loaded from
+// a YAML file. A Server never changes it; its mutable state (rotated keys,
+// checksums, accepted calls) is the Server's own.
+type World struct {
+	Path     string // absolute path of the file it came from
+	Accounts []*Account
+	Flows    []*Flow // in file order
+	// NotWhitelisted and Invalid are the world's phones section.
+	NotWhitelisted []string
+	Invalid        []string
+
+	byID   map[string]*Flow
+	byRole map[string]*Flow
+}
+
+// Account owns flows; its limits apply to all of them.
+type Account struct {
+	ID          string
+	IPWhitelist []netip.Prefix
+	// ValidUntil is the first instant the account is no longer valid.
+	ValidUntil time.Time
+	Balance    float64
+}
+
+// Allows reports whether a caller at addr may use the account's flows.
+func (a *Account) Allows(addr netip.Addr) bool {
+	addr = addr.Unmap() // an IPv4 caller on a dual-stack socket shows as ::ffff:a.b.c.d
+	for _, p := range a.IPWhitelist {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// Expired reports whether the account's validity is over at now.
+func (a *Account) Expired(now time.Time) bool { return !now.Before(a.ValidUntil) }
+
+// Flow is one Kairos flow of the world.
+type Flow struct {
+	ID      string
+	Role    string // e.g. "no-did-dialer"
+	Kind    string // profile.KindMulticast or profile.KindDialer
+	Account *Account
+	// SecurityID is the flow's secret; the server compares it in constant time.
+	SecurityID     string
+	PublicKeyFile  string // absolute
+	PrivateKeyFile string // absolute
+	PublicKey      *rsa.PublicKey
+	PrivateKey     *rsa.PrivateKey
+	TestingVersion bool
+	TestPhones     []string // national 10-digit form
+	DIDs           []string
+	Masks          []string
+	Gateway        string // GatewayValid, GatewayInvalid or GatewayFailing
+	Failing        bool
+}
+
+// Condition is the condition part of the flow's role, e.g. "no-did".
+func (f *Flow) Condition() string {
+	cond, _ := splitRole(f.Role)
+	return cond
+}
+
+// conditions lists what is wrong with the flow at now, in the order the
+// spec checks them; a healthy flow has none. Validation compares it with
+// the flow's role, so a role always means what it says.
+func (f *Flow) conditions(now time.Time) []string {
+	var c []string
+	if !f.TestingVersion {
+		c = append(c, "no-testing-version")
+	}
+	if !f.Account.Allows(netip.MustParseAddr("127.0.0.1")) && !f.Account.Allows(netip.IPv6Loopback()) {
+		c = append(c, "ip-not-whitelisted")
+	}
+	if f.Account.Expired(now) {
+		c = append(c, "validity-expired")
+	}
+	if f.Account.Balance <= 0 {
+		c = append(c, "zero-balance")
+	}
+	if len(f.DIDs) == 0 {
+		c = append(c, "no-did")
+	}
+	if len(f.Masks) == 0 {
+		c = append(c, "no-mask")
+	}
+	switch f.Gateway {
+	case GatewayInvalid:
+		c = append(c, "invalid-gateway")
+	case GatewayFailing:
+		c = append(c, "failing-gateway")
+	}
+	if f.Failing {
+		c = append(c, "failing")
+	}
+	return c
+}
+
+// Flow returns the flow with the given id.
+func (w *World) Flow(id string) (*Flow, bool) {
+	f, ok := w.byID[id]
+	return f, ok
+}
+
+// FlowByRole returns the flow that plays role, e.g. "healthy-multicast".
+func (w *World) FlowByRole(role string) (*Flow, bool) {
+	f, ok := w.byRole[role]
+	return f, ok
+}
+
+// Roles lists the roles the world plays, in profile.AllRoles order.
+func (w *World) Roles() []string {
+	var roles []string
+	for _, r := range profile.AllRoles() {
+		if _, ok := w.byRole[r]; ok {
+			roles = append(roles, r)
+		}
+	}
+	return roles
+}
+
+// Whitelisted returns the numbers on the test-phone whitelist of every
+// healthy (and rotatable) flow, so that a scenario may dial them on any.
+func (w *World) Whitelisted() []string {
+	var out []string
+	first := true
+	for _, f := range w.Flows {
+		if c := f.Condition(); c != "healthy" && c != "rotatable" {
+			continue
+		}
+		if first {
+			out, first = slices.Clone(f.TestPhones), false
+			continue
+		}
+		out = slices.DeleteFunc(out, func(n string) bool { return !slices.Contains(f.TestPhones, n) })
+	}
+	return out
+}
+
+// Profile describes the world as a target for the conformance suite: every
+// role it plays, its phones, and the reference knobs (key rotation allowed,
+// since the reference server's flows are disposable).
+func (w *World) Profile(baseURL string) *profile.Profile {
+	p := &profile.Profile{
+		Name:   "reference",
+		Target: baseURL,
+		Flows:  map[string]profile.Flow{},
+		Phones: profile.Phones{
+			Whitelisted:    w.Whitelisted(),
+			NotWhitelisted: slices.Clone(w.NotWhitelisted),
+			Invalid:        slices.Clone(w.Invalid),
+		},
+		Knobs: profile.Defaults(),
+	}
+	p.Knobs.AllowKeyRotation = true
+	for role, f := range w.byRole {
+		p.Flows[role] = profile.Flow{
+			FlowID:         f.ID,
+			SecurityID:     f.SecurityID,
+			PublicKeyFile:  f.PublicKeyFile,
+			PrivateKeyFile: f.PrivateKeyFile,
+			PublicKey:      f.PublicKey,
+			PrivateKey:     f.PrivateKey,
+		}
+	}
+	return p
+}
+
+// FindWorld returns the absolute path of the reference world, found by
+// walking up from the working directory to the module root (the directory
+// holding go.mod), so that tests of any package can load it.
+func FindWorld() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("finding the reference world: %w", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			path := filepath.Join(dir, filepath.FromSlash(DefaultWorldPath))
+			if _, err := os.Stat(path); err != nil {
+				return "", fmt.Errorf("finding the reference world: %w", err)
+			}
+			return path, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("finding the reference world: no go.mod above the working directory; pass the world file explicitly")
+		}
+		dir = parent
+	}
+}
+
+// LoadWorld reads and validates a world file. Errors name the file, the
+// line, the flow (or account) and the field. Key files are relative to the
+// world file. Conditions that depend on time (an expired account) are
+// judged at the current time.
+func LoadWorld(path string) (*World, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	return ParseWorld(path, data, time.Now())
+}
+
+// loadKeys reads a flow's key pair; the files must belong together.
+func loadKeys(pubPath, privPath string) (*rsa.PublicKey, *rsa.PrivateKey, string, error) {
+	pub, err := envelope.LoadPublicKey(pubPath)
+	if err != nil {
+		return nil, nil, "public-key", err
+	}
+	priv, err := envelope.LoadPrivateKey(privPath)
+	if err != nil {
+		return nil, nil, "private-key", err
+	}
+	if !priv.PublicKey.Equal(pub) {
+		return nil, nil, "private-key", fmt.Errorf("%s does not belong to public-key %s", privPath, pubPath)
+	}
+	if pub.N.BitLen() < envelope.MinKeyBits {
+		return nil, nil, "public-key", fmt.Errorf("%d-bit key: want at least %d", pub.N.BitLen(), envelope.MinKeyBits)
+	}
+	return pub, priv, "", nil
+}
+
+// splitRole splits "no-did-dialer" into "no-did" and "dialer".
+func splitRole(role string) (condition, kind string) {
+	for _, k := range []string{profile.KindMulticast, profile.KindDialer} {
+		if c, ok := strings.CutSuffix(role, "-"+k); ok {
+			return c, k
+		}
+	}
+	return role, ""
+}
