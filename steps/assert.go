@@ -1,0 +1,251 @@
+package steps
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"strconv"
+	"strings"
+
+	"github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
+	"github.com/tidwall/gjson"
+
+	"github.com/kairos-conformance/kairos-conformance/profile"
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+// uuidPattern is a well-formed RFC 4122 UUID (any version 1-8, the RFC
+// variant), lower or upper case.
+const uuidPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`
+
+// mismatch is one failed expectation.
+type mismatch struct {
+	expected, actual, path string
+}
+
+// verdict collects mismatches, so a failure lists all of them at once.
+type verdict []mismatch
+
+func (v *verdict) add(expected, actual, path string) {
+	*v = append(*v, mismatch{expected, actual, path})
+}
+
+// match runs a gomega matcher on the value at path of body and records a
+// mismatch if it fails.
+func (v *verdict) match(body []byte, path string, m types.GomegaMatcher, expected string) bool {
+	res := gjson.GetBytes(body, path)
+	var actual any
+	if res.Exists() {
+		actual = res.Value()
+	}
+	ok, err := m.Match(actual)
+	if err == nil && ok {
+		return true
+	}
+	act := rawOf(res)
+	if err != nil && res.Exists() {
+		act += " (" + firstLine(err.Error()) + ")"
+	}
+	v.add(expected, act, path)
+	return false
+}
+
+// rawOf shows a gjson result as it appeared in the body.
+func rawOf(r gjson.Result) string {
+	if !r.Exists() {
+		return "(absent)"
+	}
+	return truncate(r.Raw, 300)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// fail turns the scenario's mismatches into its step error: the rule, then
+// Expected / Actual / Path per mismatch, then the exchange.
+func (st *scenario) fail(x *exchange, v verdict) error {
+	if len(v) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(st.requirement())
+	for i, m := range v {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "\nExpected: %s\nActual:   %s", m.expected, m.actual)
+		if m.path != "" {
+			fmt.Fprintf(&b, "\nPath:     %s", m.path)
+		}
+	}
+	if x != nil {
+		fmt.Fprintf(&b, "\nExchange: %s", x.summary())
+	}
+	return errors.New(st.mask(b.String()))
+}
+
+// failf is fail for a single mismatch.
+func (st *scenario) failf(x *exchange, expected, actual, path string) error {
+	return st.fail(x, verdict{{expected, actual, path}})
+}
+
+// codeText is "201 (CHECKSUM_REPEATED)" for a body code.
+func codeText(raw gjson.Result) string {
+	if !raw.Exists() {
+		return "(absent)"
+	}
+	if raw.Type != gjson.Number {
+		return raw.Raw + " (not a number)"
+	}
+	c := statuscode.Code(raw.Int())
+	if float64(c) != raw.Num {
+		return raw.Raw
+	}
+	return fmt.Sprintf("%d (%s)", int(c), c.Name())
+}
+
+// parseCode checks that a feature's "NNN NAME" pair is one of the 22 codes.
+func parseCode(num int, name string) (statuscode.Code, error) {
+	c := statuscode.Code(num)
+	if !c.Valid() {
+		return 0, stepError("%d is not one of the 22 codes", num)
+	}
+	if c.Name() != name {
+		return 0, stepError("code %d is %s, not %s", num, c.Name(), name)
+	}
+	return c, nil
+}
+
+// responseOK checks the basics every Kairos answer must have: a response,
+// a JSON object body, Content-Type application/json. It returns false when
+// nothing else can be checked.
+func (st *scenario) responseOK(x *exchange, v *verdict) bool {
+	if x == nil {
+		v.add("a response", "no request was sent (the scenario has no When step before this one)", "")
+		return false
+	}
+	if x.status == 0 {
+		v.add("an HTTP response", "no response: "+x.err.Error(), "")
+		return false
+	}
+	trimmed := strings.TrimSpace(string(x.body))
+	if !gjson.Valid(trimmed) || !strings.HasPrefix(trimmed, "{") {
+		v.add("a JSON object body (spec section 4)", truncate(fmt.Sprintf("%q", x.body), 300), "")
+		return false
+	}
+	if mt, _, err := mime.ParseMediaType(x.header.Get("Content-Type")); err != nil || mt != "application/json" {
+		v.add("Content-Type: application/json (spec section 4)", fmt.Sprintf("%q", x.header.Get("Content-Type")), "header Content-Type")
+	}
+	return true
+}
+
+// expectCode checks body code and message and the HTTP status under the
+// profile's policy. transport is the HTTP status the reference server uses
+// for a transport error (0: a processed request, HTTP 200).
+func (st *scenario) expectCode(x *exchange, want statuscode.Code, transport int, v *verdict) {
+	if !st.responseOK(x, v) {
+		return
+	}
+	wantNum := int(want)
+	label := want.String()
+	if want == statuscode.IPNotWhitelisted && st.knobs().IPNotWhitelistedAs != int(want) {
+		wantNum = st.knobs().IPNotWhitelistedAs
+		label = fmt.Sprintf("%d (the profile's ip-not-whitelisted-code; the table says %s)", wantNum, want)
+	} else {
+		label = fmt.Sprintf("%d (%s)", wantNum, want.Name())
+	}
+	code := gjson.GetBytes(x.body, "api-response-code")
+	if !(code.Type == gjson.Number && code.Num == float64(wantNum)) {
+		v.add("api-response-code "+label, codeText(code), "api-response-code")
+	}
+	if c := statuscode.Code(wantNum); c.Valid() {
+		v.match(x.body, "api-response-message", gomega.Equal(c.Message()),
+			fmt.Sprintf("api-response-message %q (the seed's table)", c.Message()))
+	}
+	st.expectHTTPStatus(x, wantNum, transport, v)
+}
+
+// expectHTTPStatus applies the profile's HTTP-status policy (spec 4, 7).
+func (st *scenario) expectHTTPStatus(x *exchange, bodyCode, transport int, v *verdict) {
+	allowed := []int{}
+	why := ""
+	switch st.knobs().HTTPStatusPolicy {
+	case profile.StatusAny:
+		return
+	case profile.StatusAlways200:
+		allowed, why = []int{200}, "always-200 policy"
+	case profile.StatusMirror:
+		allowed, why = []int{bodyCode}, "mirror-body-code policy: the body code"
+		if transport != 0 {
+			allowed = append(allowed, transport)
+		}
+	default:
+		if transport != 0 {
+			allowed, why = []int{transport}, "spec section 4: a transport error"
+		} else {
+			allowed, why = []int{200}, "spec section 4: every processed request gets HTTP 200"
+		}
+	}
+	if ok, _ := gomega.BeElementOf(allowed).Match(x.status); ok {
+		return
+	}
+	want := make([]string, len(allowed))
+	for i, a := range allowed {
+		want[i] = strconv.Itoa(a)
+	}
+	v.add(fmt.Sprintf("HTTP status %s (%s)", strings.Join(want, " or "), why), strconv.Itoa(x.status), "HTTP status")
+}
+
+// expectEcho checks that call-details echo every client-identifier of the
+// request in order, each accepted with a well-formed, distinct phonon-uuid;
+// accepted calls are remembered for the Pull API.
+func (st *scenario) expectEcho(x *exchange, sent []string, v *verdict) {
+	details := gjson.GetBytes(x.body, "call-details")
+	if !details.IsArray() {
+		v.add("call-details: a list with one entry per call", rawOf(details), "call-details")
+		return
+	}
+	entries := details.Array()
+	if len(entries) != len(sent) {
+		v.add(fmt.Sprintf("%d call-details entries (one per call, in request order)", len(sent)), strconv.Itoa(len(entries)), "call-details.#")
+	}
+	seen := map[string]bool{}
+	requestID := gjson.GetBytes(x.body, "request-id").Str
+	for i := 0; i < len(entries) && i < len(sent); i++ {
+		p := fmt.Sprintf("call-details.%d", i)
+		okID := v.match(x.body, p+".client-identifier", gomega.Equal(sent[i]), fmt.Sprintf("the client-identifier of call %d, %q", i+1, sent[i]))
+		uuid := entries[i].Get("phonon-uuid")
+		okUUID := v.match(x.body, p+".phonon-uuid", gomega.And(gomega.BeAssignableToTypeOf(""), gomega.MatchRegexp(uuidPattern)), "a well-formed phonon-uuid (RFC 4122)")
+		if okUUID && seen[uuid.Str] {
+			v.add("a phonon-uuid no other call has", uuid.Str+" (repeated)", p+".phonon-uuid")
+		}
+		seen[uuid.Str] = true
+		if okID && okUUID {
+			st.accepted = append(st.accepted, acceptedCall{clientID: sent[i], uuid: uuid.Str, requestID: requestID, flowRole: st.role})
+		}
+	}
+}
+
+// expectRefusedCall checks call-details entry i (0-based) is refused with code.
+func (st *scenario) expectRefusedCall(x *exchange, i int, sent []string, want statuscode.Code, v *verdict) {
+	p := fmt.Sprintf("call-details.%d", i)
+	if !gjson.GetBytes(x.body, p).Exists() {
+		v.add(fmt.Sprintf("a call-details entry for call %d", i+1), rawOf(gjson.GetBytes(x.body, "call-details")), "call-details")
+		return
+	}
+	if i < len(sent) {
+		v.match(x.body, p+".client-identifier", gomega.Equal(sent[i]), fmt.Sprintf("the client-identifier of call %d, %q", i+1, sent[i]))
+	}
+	code := gjson.GetBytes(x.body, p+".api-response-code")
+	if !(code.Type == gjson.Number && code.Num == float64(want)) {
+		v.add(fmt.Sprintf("call %d refused with api-response-code %d (%s)", i+1, int(want), want.Name()), codeText(code), p+".api-response-code")
+	}
+	v.match(x.body, p+".api-response-message", gomega.Equal(want.Message()), fmt.Sprintf("api-response-message %q", want.Message()))
+	v.match(x.body, p+".phonon-uuid", gomega.BeNil(), "no phonon-uuid for a refused call")
+}

@@ -1,0 +1,216 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// The endpoints of spec section 1.
+const (
+	pathMulticastCreate    = "/kairos-apis/outbound/create"
+	pathDialerCreate       = "/kairos-apis/outbounddialer/create"
+	pathEncMulticastCreate = "/kairos-apis/enc/outbound/create"
+	pathEncDialerCreate    = "/kairos-apis/enc/outbounddialer/create"
+	pathGenerateKeyPair    = "/kairos-apis/enc/outbound/generateKeyPair"
+	pathEncryptData        = "/kairos-apis/enc/outbound/encryptdata"
+	pathPull               = "/kairos-apis/pull"
+)
+
+// maxResponseBytes bounds what the harness reads of a response.
+const maxResponseBytes = 1 << 20
+
+// createPath is the create endpoint of a kind, plain or encrypted.
+func createPath(kind string, encrypted bool) string {
+	switch {
+	case kind == "dialer" && encrypted:
+		return pathEncDialerCreate
+	case kind == "dialer":
+		return pathDialerCreate
+	case encrypted:
+		return pathEncMulticastCreate
+	default:
+		return pathMulticastCreate
+	}
+}
+
+// exchange is one HTTP request and what came back.
+type exchange struct {
+	method, path string
+	reqHeader    http.Header
+	reqBody      []byte
+	payload      []byte // the inner payload an encrypted request carried
+
+	status int
+	header http.Header
+	body   []byte
+	err    error
+	took   time.Duration
+}
+
+// outgoing describes a request before it is sent.
+type outgoing struct {
+	method      string // "" is POST
+	path        string
+	body        []byte
+	contentType *string // nil: application/json; "": no Content-Type header
+	header      map[string]string
+	payload     []byte // the inner payload, for the evidence
+}
+
+func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
+	x := &exchange{method: o.method, path: o.path, reqBody: o.body, payload: o.payload, reqHeader: http.Header{}}
+	if x.method == "" {
+		x.method = http.MethodPost
+	}
+	ct := "application/json"
+	if o.contentType != nil {
+		ct = *o.contentType
+	}
+	if ct != "" {
+		x.reqHeader.Set("Content-Type", ct)
+	}
+	x.reqHeader.Set("User-Agent", "kairos-conformance")
+	for k, v := range o.header {
+		x.reqHeader.Set(k, v)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, x.method, s.base.String()+o.path, bytes.NewReader(o.body))
+	if err != nil {
+		x.err = err
+		return x
+	}
+	req.Header = x.reqHeader.Clone()
+	start := time.Now()
+	resp, err := s.client.Do(req)
+	if err != nil {
+		x.err, x.took = err, time.Since(start)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
+			x.err = fmt.Errorf("no answer within %s: %w", s.timeout, err)
+		}
+		return x
+	}
+	defer resp.Body.Close()
+	x.status, x.header = resp.StatusCode, resp.Header
+	x.body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	x.took = time.Since(start)
+	if err != nil {
+		x.err = fmt.Errorf("reading the response body: %w", err)
+	}
+	return x
+}
+
+// send makes one exchange and attaches it as evidence.
+func (st *scenario) send(ctx context.Context, o outgoing) *exchange {
+	x := st.s.roundTrip(ctx, o)
+	st.last = x
+	st.evidence(x)
+	return x
+}
+
+// evidence attaches request, response and (for encrypted requests) the
+// inner payload.
+func (st *scenario) evidence(x *exchange) {
+	st.attach("request", dumpRequest(x))
+	if x.payload != nil {
+		st.attach("payload", dumpBody(x.payload, true))
+	}
+	st.attach("response", dumpResponse(x))
+}
+
+func dumpRequest(x *exchange) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", x.method, x.path)
+	dumpHeader(&b, x.reqHeader)
+	b.WriteString("\n")
+	b.WriteString(dumpBody(x.reqBody, false))
+	return b.String()
+}
+
+func dumpResponse(x *exchange) string {
+	var b strings.Builder
+	if x.err != nil && x.status == 0 {
+		fmt.Fprintf(&b, "no response after %s: %v\n", x.took.Round(time.Millisecond), x.err)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "HTTP %d %s (%s)\n", x.status, http.StatusText(x.status), x.took.Round(time.Millisecond))
+	dumpHeader(&b, x.header)
+	b.WriteString("\n")
+	b.WriteString(dumpBody(x.body, false))
+	if x.err != nil {
+		fmt.Fprintf(&b, "\n(%v)", x.err)
+	}
+	return b.String()
+}
+
+func dumpHeader(b *strings.Builder, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		if k == "Date" || k == "Content-Length" {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s: %s\n", k, v)
+		}
+	}
+}
+
+// dumpBody shows a body as text, long envelope fields shortened; pretty
+// indents JSON.
+func dumpBody(body []byte, pretty bool) string {
+	if len(body) == 0 {
+		return "(empty body)"
+	}
+	if !utf8.Valid(body) {
+		return fmt.Sprintf("(%d bytes, not UTF-8; base64: %s)", len(body), shorten(base64.StdEncoding.EncodeToString(body)))
+	}
+	if pretty && gjson.ValidBytes(body) {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, body, "", "  "); err == nil {
+			body = buf.Bytes()
+		}
+	}
+	return shortenFields(string(body))
+}
+
+// summary is one line about an exchange, for failures and batch evidence.
+func (x *exchange) summary() string {
+	if x == nil {
+		return "(no request was sent)"
+	}
+	if x.status == 0 {
+		return fmt.Sprintf("%s %s -> no response: %v", x.method, x.path, x.err)
+	}
+	s := fmt.Sprintf("%s %s -> HTTP %d", x.method, x.path, x.status)
+	if code := gjson.GetBytes(x.body, "api-response-code"); code.Exists() {
+		s += ", api-response-code " + code.Raw
+	}
+	if id := gjson.GetBytes(x.body, "request-id"); id.Exists() {
+		s += ", request-id " + id.Str
+	}
+	return s
+}
+
+// brief is an exchange's answer in a few words: HTTP status, code, message.
+func (x *exchange) brief() string {
+	if x.status == 0 {
+		return fmt.Sprintf("no response: %v", x.err)
+	}
+	return fmt.Sprintf("HTTP %d, %s %s", x.status, gjson.GetBytes(x.body, "api-response-code").Raw, gjson.GetBytes(x.body, "api-response-message").Raw)
+}

@@ -1,0 +1,329 @@
+package steps
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/cucumber/godog"
+	"github.com/onsi/gomega"
+	"github.com/tidwall/gjson"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/statuscode"
+)
+
+// The other requests of spec section 6 are built from templates like the
+// payload, edited with the same phrases, and sent with "... is sent".
+const (
+	reqKeyPair     = "key pair request"
+	reqEncryptData = "encryptdata request"
+	reqPull        = "pull request"
+)
+
+const reqKinds = `(key pair request|encryptdata request|pull request)`
+
+var reqPaths = map[string]string{reqKeyPair: pathGenerateKeyPair, reqEncryptData: pathEncryptData, reqPull: pathPull}
+
+func (st *scenario) registerKeySteps(sc *godog.ScenarioContext) {
+	sc.Step(`^the `+reqKinds+`'s "([^"]+)" is (.+)$`, st.editRequest)
+	sc.Step(`^the `+reqKinds+` has no "([^"]+)"$`, st.removeFromRequest)
+	sc.Step(`^the `+reqKinds+` is sent$`, st.sendRequest)
+
+	sc.Step(`^a key pair request for the flow$`, st.newKeyPairRequest)
+	sc.Step(`^the flow's key pair is rotated$`, st.rotate)
+	sc.Step(`^the flow's key pair has been rotated$`, st.rotated)
+	sc.Step(`^the response carries a new public key for the flow$`, st.newPublicKey)
+}
+
+func (st *scenario) needRequest(kind string) error {
+	if st.req == nil || st.reqKind != kind {
+		return stepError("no %s yet in this scenario", kind)
+	}
+	return nil
+}
+
+func (st *scenario) editRequest(kind, field, phrase string) error {
+	if err := st.needRequest(kind); err != nil {
+		return err
+	}
+	if kind == reqEncryptData && field == "aesKey" {
+		if n, ok := strings.CutSuffix(strings.TrimPrefix(phrase, "a key of "), " characters"); ok && n != phrase {
+			var count int
+			if _, err := fmt.Sscan(n, &count); err != nil {
+				return stepError("%q: want \"a key of N characters\"", phrase)
+			}
+			st.aesKey = randomKeyString(count)
+			st.addSecret(st.aesKey)
+			st.req.set("aesKey", st.aesKey)
+			return nil
+		}
+	}
+	v, err := st.valueOf(field, phrase)
+	if err != nil {
+		return err
+	}
+	if err := setPath(st.req, field, v); err != nil {
+		return stepError("%v", err)
+	}
+	if kind == reqEncryptData && field == "aesKey" {
+		st.aesKey, _ = v.(string)
+	}
+	return nil
+}
+
+func (st *scenario) removeFromRequest(kind, field string) error {
+	if err := st.needRequest(kind); err != nil {
+		return err
+	}
+	if err := deletePath(st.req, field); err != nil {
+		return stepError("%v", err)
+	}
+	return nil
+}
+
+func (st *scenario) sendRequest(ctx context.Context, kind string) error {
+	if err := st.needRequest(kind); err != nil {
+		return err
+	}
+	if err := cancelled(ctx); err != nil {
+		return err
+	}
+	body, err := json.Marshal(st.req)
+	if err != nil {
+		return err
+	}
+	x := st.send(ctx, outgoing{path: reqPaths[kind], body: body})
+	if kind == reqKeyPair {
+		st.adoptKey(x)
+	}
+	return nil
+}
+
+// --- generateKeyPair ---
+
+func (st *scenario) newKeyPairRequest() error {
+	if err := st.needFlow(); err != nil {
+		return err
+	}
+	if !st.knobs().AllowKeyRotation {
+		return st.skip("the profile does not allow generateKeyPair (knob allow-key-rotation: false): it would replace a live flow's key")
+	}
+	r, err := st.s.fill(tmplKeyPair, map[string]string{"flow-id": st.flow.FlowID, "security-id": st.flow.SecurityID})
+	if err != nil {
+		return err
+	}
+	st.req, st.reqKind, st.reqFlow = r, reqKeyPair, st.flow
+	return nil
+}
+
+// adoptKey makes the key a successful generateKeyPair returned the one
+// envelopes are sealed for; the previous one is kept to show it is refused.
+func (st *scenario) adoptKey(x *exchange) {
+	if x.status == 0 || gjson.GetBytes(x.body, "api-response-code").Num != float64(statuscode.Success) {
+		return
+	}
+	pub, err := envelope.ParsePublicKeyPEM([]byte(gjson.GetBytes(x.body, "public-key").Str))
+	if err != nil {
+		return
+	}
+	st.prevPub, st.pub = st.pub, pub
+}
+
+func (st *scenario) rotate(ctx context.Context) error {
+	if err := st.newKeyPairRequest(); err != nil {
+		return err
+	}
+	return st.sendRequest(ctx, reqKeyPair)
+}
+
+// rotated is the Given form: the rotation must succeed, so that the rest
+// of the scenario knows the flow's current key whatever the key file says.
+func (st *scenario) rotated(ctx context.Context) error {
+	if err := st.rotate(ctx); err != nil {
+		return err
+	}
+	if err := st.newPublicKey(); err != nil {
+		return fmt.Errorf("setting up: generateKeyPair must work for this scenario:\n%w", err)
+	}
+	return nil
+}
+
+func (st *scenario) newPublicKey() error {
+	var v verdict
+	x := st.last
+	st.expectCode(x, statuscode.Success, 0, &v)
+	if len(v) > 0 {
+		return st.fail(x, v)
+	}
+	v.match(x.body, "flow-id", gomega.Equal(st.flow.FlowID), fmt.Sprintf("flow-id %q, the flow's", st.flow.FlowID))
+	pemText := gjson.GetBytes(x.body, "public-key").Str
+	pub, err := envelope.ParsePublicKeyPEM([]byte(pemText))
+	switch {
+	case err != nil:
+		v.add("public-key: a PEM SubjectPublicKeyInfo RSA key", rawOf(gjson.GetBytes(x.body, "public-key"))+" ("+err.Error()+")", "public-key")
+	case !strings.Contains(pemText, "BEGIN PUBLIC KEY"):
+		v.add("public-key in SubjectPublicKeyInfo PEM (\"PUBLIC KEY\")", firstLine(pemText), "public-key")
+	case pub.N.BitLen() != st.knobs().RSAKeyBits:
+		v.add(fmt.Sprintf("a %d-bit key (knob rsa-key-bits)", st.knobs().RSAKeyBits), fmt.Sprintf("%d bits", pub.N.BitLen()), "public-key")
+	case st.prevPub != nil && pub.Equal(st.prevPub):
+		v.add("a new key, not the one the flow had", "the same key", "public-key")
+	}
+	return st.fail(x, v)
+}
+
+// --- encryptdata ---
+
+func (st *scenario) registerEncryptDataSteps(sc *godog.ScenarioContext) {
+	sc.Step(`^an encryptdata request for the payload$`, st.newEncryptDataRequest)
+	sc.Step(`^an encryptdata request for the published vector's payload and key$`, st.vectorEncryptDataRequest)
+	sc.Step(`^the response requestEncryptedValue is the payload sealed locally with the same key$`, st.sameAsLocalSeal)
+	sc.Step(`^the response requestEncryptedValue is the published one, byte for byte$`, st.sameAsPublished)
+	sc.Step(`^the response requestDigitalSignatureValue carries the key for the flow$`, st.signatureCarriesKey)
+	sc.Step(`^the envelope encryptdata returned is sent to the encrypted endpoint$`, st.sendEncryptDataEnvelope)
+	sc.Step(`^the response's flow-id is the flow's$`, func() error {
+		var v verdict
+		if st.responseOK(st.last, &v) {
+			v.match(st.last.body, "flow-id", gomega.Equal(st.flow.FlowID), fmt.Sprintf("flow-id %q, the flow's", st.flow.FlowID))
+		}
+		return st.fail(st.last, v)
+	})
+}
+
+func randomKeyString(n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	for i := range b {
+		k, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		b[i] = alphabet[k.Int64()]
+	}
+	return string(b)
+}
+
+func (st *scenario) newEncryptDataRequest() error {
+	if err := st.needFlow(); err != nil {
+		return err
+	}
+	payload, err := st.payloadBytes()
+	if err != nil {
+		return err
+	}
+	key, err := envelope.NewKeyString(nil)
+	if err != nil {
+		return err
+	}
+	return st.encryptDataRequest(encodeB64(payload), key, payload)
+}
+
+func (st *scenario) encryptDataRequest(requestValue, key string, payload []byte) error {
+	r, err := st.s.fill(tmplEncryptData, map[string]string{"request-value": requestValue, "aes-key": key, "flow-id": st.flow.FlowID})
+	if err != nil {
+		return err
+	}
+	st.addSecret(key)
+	st.req, st.reqKind, st.reqFlow, st.aesKey = r, reqEncryptData, st.flow, key
+	st.sentPayload, st.sentCalls = payload, clientIDs(payload)
+	return nil
+}
+
+// vectorEncryptDataRequest asks for Phonon's published sample: its payload
+// and key string, for the scenario's flow (the sample's own flow ZH0RKJvh
+// is Phonon's; only the RSA half depends on the flow).
+func (st *scenario) vectorEncryptDataRequest() error {
+	if err := st.needFlow(); err != nil {
+		return err
+	}
+	pv := st.s.vector
+	payload, _ := envelope.DecodeStrict(pv.PayloadB64)
+	return st.encryptDataRequest(pv.PayloadB64, pv.AESKey, payload)
+}
+
+func (st *scenario) requestValue() string {
+	if st.req == nil {
+		return ""
+	}
+	v, _ := st.req.get("requestValue")
+	s, _ := v.(string)
+	return s
+}
+
+func (st *scenario) sameAsLocalSeal() error {
+	if err := st.needRequest(reqEncryptData); err != nil {
+		return err
+	}
+	ct, err := envelope.EncryptECB(envelope.DeriveAESKey(st.aesKey), []byte(st.requestValue()))
+	if err != nil {
+		return err
+	}
+	want := encodeB64(ct)
+	var v verdict
+	if st.responseOK(st.last, &v) {
+		v.match(st.last.body, "requestEncryptedValue", gomega.Equal(want),
+			"the harness's own AES-128-ECB of requestValue under the same aesKey (ECB is deterministic): "+shorten(want))
+	}
+	return st.fail(st.last, v)
+}
+
+func (st *scenario) sameAsPublished() error {
+	want := st.s.vector.RequestEncryptedValue
+	var v verdict
+	if st.responseOK(st.last, &v) {
+		v.match(st.last.body, "requestEncryptedValue", gomega.Equal(want), "the published requestEncryptedValue "+shorten(want))
+	}
+	return st.fail(st.last, v)
+}
+
+// signatureCarriesKey checks the RSA half: exactly the modulus length, and
+// (when the profile has the flow's private key) the base64 of aesKey.
+func (st *scenario) signatureCarriesKey() error {
+	if err := st.needRequest(reqEncryptData); err != nil {
+		return err
+	}
+	var v verdict
+	if !st.responseOK(st.last, &v) {
+		return st.fail(st.last, v)
+	}
+	res := gjson.GetBytes(st.last.body, "requestDigitalSignatureValue")
+	rv, err := envelope.DecodeStrict(res.Str)
+	if err != nil || res.Type != gjson.String {
+		v.add("requestDigitalSignatureValue: canonical base64", rawOf(res), "requestDigitalSignatureValue")
+		return st.fail(st.last, v)
+	}
+	size := st.reqFlow.PublicKey.Size()
+	if len(rv) != size {
+		v.add(fmt.Sprintf("%d bytes, the flow's RSA modulus", size), fmt.Sprintf("%d bytes", len(rv)), "requestDigitalSignatureValue")
+	}
+	if priv := st.reqFlow.PrivateKey; priv != nil && len(rv) == size {
+		keyB64, err := envelope.OpenKey(rv, priv, st.knobs().RSAPadding)
+		want := encodeB64([]byte(st.aesKey))
+		if err != nil {
+			v.add("an RSA value that opens with the flow's private key to base64(aesKey)", err.Error(), "requestDigitalSignatureValue")
+		} else if keyB64 != want {
+			v.add("base64(aesKey) under the RSA", "another key string", "requestDigitalSignatureValue")
+		}
+	} else if priv == nil {
+		st.attach("note", "the profile has no private key for "+st.role+", so only the RSA value's length was checked")
+	}
+	return st.fail(st.last, v)
+}
+
+func (st *scenario) sendEncryptDataEnvelope(ctx context.Context) error {
+	if err := st.needRequest(reqEncryptData); err != nil {
+		return err
+	}
+	if err := cancelled(ctx); err != nil {
+		return err
+	}
+	env := &envelope.Envelope{
+		RequestEncryptedValue:        gjson.GetBytes(st.last.body, "requestEncryptedValue").Str,
+		RequestDigitalSignatureValue: gjson.GetBytes(st.last.body, "requestDigitalSignatureValue").Str,
+		FlowID:                       st.flow.FlowID,
+	}
+	o := outgoing{path: createPath(st.kind, true), body: envelopeBody(env), payload: st.sentPayload}
+	st.sentPlain, st.sentBody, st.sentPath = false, o.body, o.path
+	st.send(ctx, o)
+	return nil
+}

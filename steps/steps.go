@@ -1,0 +1,209 @@
+// Package steps is the conformance suite's step vocabulary: the Go behind
+// the sentences of features/*.feature.
+//
+// A scenario names flows by role ("a healthy multicast flow", spec section
+// 8), builds a payload from a template under fixtures/payloads, seals it
+// (or corrupts it on purpose), sends it, and checks the answer with gjson
+// paths and gomega matchers. Everything a scenario remembers lives in a
+// scenario struct made by InitializeScenario, so scenarios run in parallel
+// without sharing state; what they share (the profile, the templates, the
+// run id that keeps client-identifiers unique) is read-only or atomic.
+//
+// A failing step's error reads like h2spec: the requirement first, then
+// Expected, Actual and the gjson path. Every HTTP exchange is attached to
+// the Cucumber JSON as "request" and "response" (secrets masked when
+// Config.Redact is set); a scenario skipped because the profile lacks a
+// role or a knob attaches its reason as "skip-reason".
+package steps
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/kairos-conformance/kairos-conformance/fixtures"
+	"github.com/kairos-conformance/kairos-conformance/profile"
+)
+
+// DefaultRequestTimeout bounds every HTTP exchange a step makes.
+const DefaultRequestTimeout = 10 * time.Second
+
+// Config is what the steps need to know about a run.
+type Config struct {
+	// Profile names the target (Profile.Target, the base URL), the flows
+	// playing each role, the phones and the knobs. Required.
+	Profile *profile.Profile
+	// RequestTimeout bounds each HTTP exchange (0: DefaultRequestTimeout).
+	RequestTimeout time.Duration
+	// Redact masks security ids, AES key strings, private keys and phone
+	// numbers in attachments and error messages.
+	Redact bool
+	// HTTPClient sends the requests (nil: a client that does not follow
+	// redirects). Its own Timeout, if any, applies too.
+	HTTPClient *http.Client
+	// Now is the harness's clock for start-times (nil: time.Now). It must
+	// agree with the target's clock.
+	Now func() time.Time
+	// AdvanceClock, when set, moves the target's clock (and Now) forward.
+	// Only an in-process reference server offers it; scenarios that need it
+	// (the 24-hour checksum window) are skipped with a reason otherwise.
+	AdvanceClock func(time.Duration)
+	// FixturesDir holds payloads/ and vectors/ (empty: the repository's
+	// fixtures directory, found by walking up from the working directory,
+	// or outside a repository the copy embedded in the binary).
+	FixturesDir string
+	// RunID prefixes every client-identifier (empty: random), so that two
+	// runs against one server never send identical payloads.
+	RunID string
+}
+
+// Suite is one run's shared, read-only (or synchronised) state.
+type Suite struct {
+	cfg       Config
+	prof      *profile.Profile
+	base      *url.URL
+	client    *http.Client
+	timeout   time.Duration
+	now       func() time.Time
+	templates map[string]string
+	vector    *publishedVector
+	runID     string
+	seq       atomic.Uint64
+	redact    *redactor
+
+	// flowLocks serialise scenarios using the same rotatable flow: a
+	// rotation in one would invalidate the key another just sealed with.
+	flowLocks sync.Map // flow-id -> *sync.Mutex
+	// exclusive lets a scenario that moves the server's clock run alone:
+	// every scenario holds it for reading, a @clock scenario for writing.
+	exclusive sync.RWMutex
+}
+
+// New checks cfg and loads the templates and the published vector.
+func New(cfg Config) (*Suite, error) {
+	if cfg.Profile == nil {
+		return nil, errors.New("steps: Config.Profile is required")
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.Profile.Target, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("steps: target %q is not an http(s) base URL", cfg.Profile.Target)
+	}
+	s := &Suite{cfg: cfg, prof: cfg.Profile, base: base, client: cfg.HTTPClient, timeout: cfg.RequestTimeout, now: cfg.Now, runID: cfg.RunID}
+	if s.client == nil {
+		s.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultRequestTimeout
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.runID == "" {
+		var b [3]byte
+		rand.Read(b[:])
+		s.runID = hex.EncodeToString(b[:])
+	}
+	fsys, err := fixturesFS(cfg.FixturesDir)
+	if err != nil {
+		return nil, err
+	}
+	if s.templates, err = loadTemplates(fsys); err != nil {
+		return nil, err
+	}
+	if s.vector, err = loadVector(fsys); err != nil {
+		return nil, err
+	}
+	s.redact = newRedactor(cfg.Redact, cfg.Profile)
+	return s, nil
+}
+
+// fixturesFS is dir, else the repository's fixtures directory, else the
+// copy embedded in the binary.
+func fixturesFS(dir string) (fs.FS, error) {
+	if dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("steps: fixtures: %w", err)
+		}
+		return os.DirFS(dir), nil
+	}
+	if root, err := RepoRoot(); err == nil {
+		return os.DirFS(filepath.Join(root, "fixtures")), nil
+	}
+	return fixtures.FS, nil
+}
+
+// RepoRoot walks up from the working directory to the directory holding
+// this module's go.mod.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("steps: %w", err)
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(data), "module github.com/kairos-conformance/kairos-conformance\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("steps: the kairos-conformance repository (its go.mod) is not above the working directory; set the fixtures and features paths explicitly")
+		}
+		dir = parent
+	}
+}
+
+// nextID returns a client-identifier unique in this run and, through the
+// run id, across runs.
+func (s *Suite) nextID(prefix string) string {
+	return fmt.Sprintf("%s-%s-%04d", prefix, s.runID, s.seq.Add(1))
+}
+
+// lockFlow returns the mutex serialising scenarios on one rotatable flow.
+func (s *Suite) lockFlow(flowID string) *sync.Mutex {
+	m, _ := s.flowLocks.LoadOrStore(flowID, &sync.Mutex{})
+	return m.(*sync.Mutex)
+}
+
+// InitializeTestSuite is a no-op hook for symmetry with godog's API.
+func (s *Suite) InitializeTestSuite(*godog.TestSuiteContext) {}
+
+// InitializeScenario registers the vocabulary for one scenario, with a
+// fresh scenario state.
+func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+	st := &scenario{s: s}
+	sc.Before(st.before)
+	sc.After(st.after)
+	sc.StepContext().After(st.afterStep)
+	st.registerFlowSteps(sc)
+	st.registerPayloadSteps(sc)
+	st.registerSendSteps(sc)
+	st.registerMalformedSteps(sc)
+	st.registerResponseSteps(sc)
+	st.registerKeySteps(sc)
+	st.registerEncryptDataSteps(sc)
+	st.registerPullSteps(sc)
+	st.registerTransportSteps(sc)
+	st.registerECBSteps(sc)
+	st.registerReplaySteps(sc)
+}
+
+// cancelled is the error of a step started after the run was cancelled.
+func cancelled(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("the run was cancelled before this scenario could finish: %w", context.Cause(ctx))
+	}
+	return nil
+}

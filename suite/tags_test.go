@@ -1,0 +1,39 @@
+package suite
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestTags(t *testing.T) {
+	cases := map[string]string{
+		"":                        "~@client",
+		"@status-201":             "@status-201 && ~@client",
+		"@status-201,@status-400": "@status-201 && ~@client,@status-400 && ~@client",
+		"@security && ~@clock":    "@security && ~@clock && ~@client",
+	}
+	for in, want := range cases {
+		got, err := Tags(in)
+		if err != nil || got != want {
+			t.Errorf("Tags(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"@a &&", ",@b", "@a b", "~"} {
+		if _, err := Tags(bad); err == nil {
+			t.Errorf("Tags(%q) was accepted", bad)
+		}
+	}
+}
+
+func TestStripANSI(t *testing.T) {
+	var out bytes.Buffer
+	w := &stripANSI{w: &out}
+	for _, part := range []string{"\x1b[32m.\x1b", "[0m\x1b[31mF", "\x1b[0m done\n"} {
+		if n, err := w.Write([]byte(part)); err != nil || n != len(part) {
+			t.Fatalf("Write(%q) = %d, %v", part, n, err)
+		}
+	}
+	if out.String() != ".F done\n" {
+		t.Errorf("got %q", out.String())
+	}
+}
