@@ -79,6 +79,12 @@ func (p *Profile) resolve(dir string) error {
 		}
 		p.Flows[role] = f
 	}
+	if p.TLS.CAFile != "" {
+		p.TLS.CAFile = relativeTo(dir, p.TLS.CAFile)
+		if _, err := os.Stat(p.TLS.CAFile); err != nil {
+			return fieldErr(err.Error(), "tls", "ca-file")
+		}
+	}
 	return p.Knobs.resolve()
 }
 

@@ -48,9 +48,9 @@ const (
 	// StatusReference: 200 for every processed request; 404/405/413/415 for
 	// transport errors (spec section 4 [ref]).
 	StatusReference = "reference"
-	StatusAny       = "any"         // the HTTP status is not checked
-	StatusAlways200 = "always-200"  // even transport errors answer 200
-	StatusMirror    = "mirror-body" // the HTTP status equals api-response-code
+	StatusAny       = "any"              // the HTTP status is not checked
+	StatusAlways200 = "always-200"       // even transport errors answer 200
+	StatusMirror    = "mirror-body-code" // the HTTP status equals api-response-code
 )
 
 // Flow is one flow a role maps to.

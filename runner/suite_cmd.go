@@ -2,12 +2,180 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/reporting"
 )
 
-// runSuite is being written (see the open issues); until then it says so.
+// runSuite is `runner run`, and `runner` with flags only.
 func runSuite(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "runner: this command is not built yet")
-	return exitUsage
+	cmd := suiteCommand{getenv: os.Getenv, now: time.Now, runSuite: runConformanceSuite}
+	return cmd.run(ctx, args, stdout, stderr)
+}
+
+// suiteCommand holds what `runner run` takes from the outside world, so that
+// tests can give it an environment and a clock.
+type suiteCommand struct {
+	getenv   func(string) string
+	now      func() time.Time
+	runSuite runSuiteFunc
+}
+
+// suiteRequest is one run as the suite package is asked for it.
+type suiteRequest struct {
+	target       *target
+	featurePaths []string
+	tags         string
+	concurrency  int
+	timeout      time.Duration
+	seed         int64
+	redact       bool
+	format       string
+	console      io.Writer
+	client       *http.Client
+}
+
+// runSuiteFunc runs the scenarios and returns godog's cucumber JSON: partial
+// when ctx was cancelled, and still valid JSON. godogFailed reports godog's
+// own verdict, which the runner checks its judgement against.
+type runSuiteFunc func(ctx context.Context, req suiteRequest) (cucumberJSON []byte, godogFailed bool, err error)
+
+func (c suiteCommand) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseSuiteFlags(args, c.getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return exitUsage
+	}
+	sel, err := prepareSelection(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return exitUsage
+	}
+	if cfg.list {
+		writeList(stdout, sel.selected)
+		return exitOK
+	}
+	return c.runAgainstTarget(ctx, cfg, sel, stdout, stderr)
+}
+
+// runAgainstTarget starts or reaches the target, probes it, runs the
+// selection against it and reports.
+func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel selection, stdout, stderr io.Writer) int {
+	tgt, err := resolveTarget(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return exitUsage
+	}
+	defer tgt.stop()
+	redactor := reporting.Disabled()
+	if cfg.redact {
+		redactor = reporting.NewRedactor(tgt.prof.Secrets()...)
+	}
+	client, err := newHTTPClient(tgt.prof, cfg.timeout, cfg.concurrency)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return exitUsage
+	}
+	// Before the embedded server stops: its graceful shutdown would wait
+	// seconds for connections the transport dialed but never used.
+	defer client.CloseIdleConnections()
+	meta := reporting.Meta{
+		Target: tgt.url, Profile: tgt.label, HarnessVersion: harnessVersion(),
+		Tags: cfg.tags, Seed: cfg.seed, Concurrency: cfg.concurrency, Timeout: cfg.timeout,
+	}
+	if cfg.name != nil {
+		meta.Name = cfg.name.String()
+	}
+	if meta.Seed == -1 { // choose it here, so the reports can say how to repeat it
+		meta.Seed = c.now().UnixNano()&(1<<62-1) | 1
+	}
+	meta.Started = c.now()
+	note, err := probeTarget(ctx, client, tgt.url, cfg.timeout)
+	var cucumber []byte
+	godogFailed := false
+	switch {
+	case err != nil && ctx.Err() == nil:
+		fmt.Fprintf(stderr, "runner: %s\n", redactor.String(err.Error()))
+		return exitUsage
+	case err != nil: // interrupted while probing: nothing ran, the reports say so
+	default:
+		if note != "" {
+			fmt.Fprintf(stderr, "runner: warning: %s\n", note)
+			meta.Notes = append(meta.Notes, note)
+		}
+		console := reporting.NewLineWriter(stdout, redactor)
+		var runErr error
+		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
+			target: tgt, featurePaths: sel.paths, tags: cfg.tags,
+			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: meta.Seed, redact: cfg.redact,
+			format: cfg.format, console: console, client: client,
+		})
+		console.Close()
+		if runErr != nil && ctx.Err() == nil {
+			fmt.Fprintf(stderr, "runner: the suite could not run: %s\n", redactor.String(runErr.Error()))
+			return exitUsage
+		}
+	}
+	meta.Finished = c.now()
+	meta.Interrupted = ctx.Err() != nil
+	cause := ""
+	if meta.Interrupted {
+		cause = context.Cause(ctx).Error()
+	}
+	return c.report(cfg, sel, meta, cause, cucumber, godogFailed, redactor, stdout, stderr)
+}
+
+// report judges the run, writes the reports and picks the exit code.
+func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta, cause string, cucumber []byte, godogFailed bool,
+	redactor *reporting.Redactor, stdout, stderr io.Writer) int {
+	run, err := reporting.Build(meta, cucumber, reporting.Options{Redactor: redactor, KnownFailing: sel.known, InterruptCause: cause})
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return exitUsage
+	}
+	paths, err := reporting.WriteReports(cfg.reportsDir, run)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+	}
+	reporting.WriteSummary(stdout, run, paths)
+	code := exitCodeOf(run)
+	if err != nil && code == exitOK {
+		code = exitUsage // a pass without its reports is not a pass CI can show
+	}
+	switch counts := run.Counts(); {
+	case code == exitOK && godogFailed && counts.FailedAsExpected == 0:
+		// godog saw a failure the reports do not show: never call that a pass.
+		fmt.Fprintln(stderr, "runner: godog reported a failure that no scenario in its cucumber JSON shows")
+		return exitFailure
+	case !meta.Interrupted && counts.Total != len(sel.selected):
+		fmt.Fprintf(stderr, "runner: %d scenarios were selected but %d ran\n", len(sel.selected), counts.Total)
+		if code == exitOK {
+			return exitUsage
+		}
+	}
+	return code
+}
+
+// exitCodeOf is the policy (see suiteUsage): failures first, so that an
+// interrupted run that already failed says 1; then incomplete or empty runs,
+// which are not passes.
+func exitCodeOf(run *reporting.Run) int {
+	c := run.Counts()
+	switch {
+	case c.Failures() > 0:
+		return exitFailure
+	case run.Meta.Interrupted, c.Total == 0:
+		return exitUsage
+	default:
+		return exitOK
+	}
 }

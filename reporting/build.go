@@ -1,0 +1,211 @@
+package reporting
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Options say how Build judges and redacts a run.
+type Options struct {
+	// Redactor masks secrets in everything Build returns; nil masks the
+	// built-in patterns (see Redactor), Disabled() nothing.
+	Redactor *Redactor
+	// KnownFailing lists the scenarios expected to fail; nil lists none.
+	KnownFailing *KnownFailing
+	// InterruptCause is the text of the cancellation's cause (context.Cause,
+	// e.g. "interrupt signal received"): in an interrupted run, a failure
+	// that quotes it, or "context canceled", was cut short, not judged.
+	InterruptCause string
+}
+
+// Build parses godog's cucumber JSON, judges each scenario and redacts the
+// result. An interrupted run (meta.Interrupted) may hand over partial or
+// empty JSON; its cut-short scenarios become NotRun rather than failures.
+func Build(meta Meta, cucumberJSON []byte, opts Options) (*Run, error) {
+	scenarios, err := parseCucumber(cucumberJSON)
+	if err != nil {
+		return nil, err
+	}
+	meta.Redacted = opts.Redactor.Enabled()
+	run := &Run{Meta: meta, Scenarios: scenarios}
+	redactor := opts.Redactor
+	if redactor.Enabled() {
+		redactor = redactor.With(literalSecrets(scenarios)...)
+	}
+	for _, sc := range scenarios {
+		judge(sc, meta.Interrupted, opts.InterruptCause, opts.KnownFailing)
+		redactScenario(sc, redactor)
+	}
+	run.cucumber, err = redactCucumber(cucumberJSON, redactor)
+	if err != nil {
+		return nil, err
+	}
+	run.Meta.Target = redactor.String(meta.Target)
+	run.Meta.Name = redactor.String(meta.Name)
+	for i, n := range run.Meta.Notes {
+		run.Meta.Notes[i] = redactor.String(n)
+	}
+	return run, nil
+}
+
+// stepSecret finds a secret written literally in a step, such as
+// `the encryptdata request's "aesKey" is "k3y"`: the value is masked there
+// and wherever else the run carries it (an error message, a dump).
+var stepSecret = regexp.MustCompile(`"(?:` + secretFieldNames + `)" (?:is|as) "([^"]+)"`)
+
+func literalSecrets(scenarios []*Scenario) []string {
+	var out []string
+	for _, sc := range scenarios {
+		for _, st := range sc.Steps {
+			for _, m := range stepSecret.FindAllStringSubmatch(st.Text, -1) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// judge sets the scenario's Outcome and Reason from godog's status and the
+// harness's conventions (see Outcome).
+func judge(sc *Scenario, interrupted bool, cause string, known *KnownFailing) {
+	skipReason := attachmentText(sc, AttachSkipReason)
+	sc.Findings = attachmentTexts(sc, AttachSecurityFinding)
+	pattern := known.Match(sc)
+	switch sc.Status {
+	case "passed":
+		switch {
+		case pattern != "":
+			sc.Outcome = KnownFailurePassed
+			sc.Reason = fmt.Sprintf("listed as known failing (pattern %q) but passed: remove it from the list", pattern)
+		case len(sc.Findings) > 0:
+			sc.Outcome = Warning
+		default:
+			sc.Outcome = Passed
+		}
+	case "skipped":
+		switch {
+		case interrupted && (skipReason == "" || strings.Contains(strings.ToLower(skipReason), "interrupt")):
+			sc.Outcome, sc.Reason = NotRun, "the run was interrupted"
+		case skipReason == "":
+			// A skip must say why; a silent one could hide a whole area.
+			sc.Outcome, sc.Reason = Failed, "skipped without a reason"
+		default:
+			sc.Outcome, sc.Reason = Skipped, skipReason
+		}
+	default: // failed, undefined, pending, ambiguous: all failures (strict)
+		switch {
+		case interrupted && cutShort(sc, cause):
+			sc.Outcome, sc.Reason = NotRun, "the run was interrupted while it ran"
+		case pattern != "":
+			sc.Outcome = FailedAsExpected
+			sc.Reason = fmt.Sprintf("failed as expected (known-failing pattern %q)", pattern)
+		default:
+			sc.Outcome = Failed
+			if sc.Status != "failed" {
+				sc.Reason = "a step is " + sc.Status
+			}
+		}
+	}
+}
+
+// cutShort reports whether a failure came from the run's cancellation rather
+// than from the target.
+func cutShort(sc *Scenario, cause string) bool {
+	st := sc.FailedStep()
+	if st == nil {
+		return false
+	}
+	return strings.Contains(st.Error, context.Canceled.Error()) || cause != "" && strings.Contains(st.Error, cause)
+}
+
+func attachmentTexts(sc *Scenario, name string) []string {
+	var out []string
+	for _, a := range sc.Evidence(name) {
+		if t := strings.TrimSpace(string(a.Data)); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func attachmentText(sc *Scenario, name string) string {
+	return strings.Join(attachmentTexts(sc, name), "; ")
+}
+
+func redactScenario(sc *Scenario, r *Redactor) {
+	sc.Feature = r.String(sc.Feature)
+	sc.Name = r.String(sc.Name)
+	sc.Reason = r.String(sc.Reason)
+	for i, f := range sc.Findings {
+		sc.Findings[i] = r.String(f)
+	}
+	for _, st := range sc.Steps {
+		st.Text = r.String(st.Text)
+		st.Error = r.String(st.Error)
+		st.DocString = r.String(st.DocString)
+		for _, row := range st.Rows {
+			for i, c := range row {
+				row[i] = r.String(c)
+			}
+		}
+		for i := range st.Attachments {
+			st.Attachments[i].Name = r.String(st.Attachments[i].Name)
+			st.Attachments[i].Data = r.Bytes(st.Attachments[i].Data)
+		}
+	}
+}
+
+// redactCucumber masks every string in godog's JSON, attachments included:
+// their bodies are base64 there, so they are decoded, redacted and encoded
+// again. Walking the generic JSON keeps fields this package does not model.
+func redactCucumber(data []byte, r *Redactor) ([]byte, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return []byte("[]\n"), nil
+	}
+	if !r.Enabled() {
+		return data, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("reading cucumber JSON: %w", err)
+	}
+	doc = redactJSON(doc, r)
+	out, err := json.MarshalIndent(doc, "", "    ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
+
+func redactJSON(v any, r *Redactor) any {
+	switch v := v.(type) {
+	case string:
+		return r.String(v)
+	case []any:
+		for i := range v {
+			v[i] = redactJSON(v[i], r)
+		}
+		return v
+	case map[string]any:
+		_, isEmbedding := v["mime_type"]
+		for k, e := range v {
+			if s, ok := e.(string); ok && isEmbedding && k == "data" {
+				if body, err := base64.StdEncoding.DecodeString(s); err == nil {
+					v[k] = base64.StdEncoding.EncodeToString(r.Bytes(body))
+					continue
+				}
+			}
+			v[k] = redactJSON(e, r)
+		}
+		return v
+	default:
+		return v
+	}
+}

@@ -1,0 +1,78 @@
+package reporting
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// The report files in the reports directory.
+const (
+	CucumberFile = "cucumber.json"
+	JUnitFile    = "junit.xml"
+	HTMLFile     = "report.html"
+)
+
+// CucumberJSON is godog's cucumber JSON for the run, redacted.
+func CucumberJSON(run *Run) []byte { return run.cucumber }
+
+// WriteReports renders the run and writes the three report files into dir,
+// creating it. Everything is rendered before anything is written, and each
+// file is replaced atomically, so a reader (or a second Ctrl-C) never sees a
+// half-written report. It returns the paths written.
+func WriteReports(dir string, run *Run) ([]string, error) {
+	junit, err := JUnitXML(run)
+	if err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", JUnitFile, err)
+	}
+	html, err := HTML(run)
+	if err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", HTMLFile, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("reports directory: %w", err)
+	}
+	var paths []string
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{CucumberFile, CucumberJSON(run)}, {JUnitFile, junit}, {HTMLFile, html}} {
+		if err := WriteFileAtomic(dir, f.name, f.data); err != nil {
+			return paths, err
+		}
+		paths = append(paths, filepath.Join(dir, f.name))
+	}
+	return paths, nil
+}
+
+// WriteFileAtomic writes data to dir/name through a temporary file in the
+// same directory (so the rename cannot cross file systems), synced before
+// the rename so a crash leaves the old file or the new one, never a torn one.
+func WriteFileAtomic(dir, name string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err = os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}

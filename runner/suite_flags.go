@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// suiteConfig is everything `runner run` was asked to do, validated up front
+// so that a mistake is one usage error naming its flag, before any server
+// starts or any request is sent.
+type suiteConfig struct {
+	target       string // empty: the embedded reference server
+	profilePath  string // empty: the target's built-in profile (the reference world's)
+	tags         string // godog tag expression
+	name         *regexp.Regexp
+	concurrency  int
+	timeout      time.Duration // per request
+	list         bool
+	knownFailing string
+	seed         int64
+	reportsDir   string
+	redact       bool
+	format       string
+	featuresDir  string // empty: features/ at the module root
+}
+
+// Environment variables that stand in for --target and --profile, so that
+// `godog run` and CI jobs can aim the suite without flags.
+const (
+	envTarget  = "KAIROS_TARGET"
+	envProfile = "KAIROS_PROFILE"
+)
+
+const suiteUsage = `usage: runner [run] [flags]
+
+Runs the Kairos conformance suite. With no flags it starts the reference
+server on loopback and runs every scenario against it. To test a real server,
+give a profile (see fixtures/profiles/README.md) and its base URL.
+
+Exit status: 0 every selected scenario passed (skips only with a reason;
+listed known failures that failed and security warnings are reported, not
+counted); 1 a scenario failed, a known failure passed, or the run was
+interrupted after a failure; 2 a usage, profile or infrastructure error
+(unreachable target, TLS failure), an empty selection, or a run interrupted
+before any failure.
+
+Flags:
+`
+
+// parseSuiteFlags reads args (after "run", if it was given) and the
+// environment through getenv.
+func parseSuiteFlags(args []string, getenv func(string) string, stderr io.Writer) (suiteConfig, error) {
+	cfg := suiteConfig{}
+	var name string
+	fs := flag.NewFlagSet("runner run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, suiteUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.target, "target", getenv(envTarget), "base `URL` of the Kairos server under test (env "+envTarget+"; default: the embedded reference server)")
+	fs.StringVar(&cfg.profilePath, "profile", getenv(envProfile), "target profile YAML `file` (env "+envProfile+"; default: the reference world's profile)")
+	fs.StringVar(&cfg.tags, "tags", "", "godog tag `expression`: @a,@b is a or b; @a && @b both; ~@a not a")
+	fs.StringVar(&name, "name", "", "run only scenarios whose name matches this regular `expression` (a Scenario Outline runs whole when one of its rows matches)")
+	fs.IntVar(&cfg.concurrency, "concurrency", 4, "scenarios run at once")
+	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "deadline for each HTTP request")
+	fs.BoolVar(&cfg.list, "list", false, "print the scenarios that would run, with their tags, and exit")
+	fs.StringVar(&cfg.knownFailing, "known-failing", "", "`file` of scenarios expected to fail (\"Feature/Scenario\" globs, # comments)")
+	fs.Int64Var(&cfg.seed, "seed", 0, "scenario order: 0 file order, N a reproducible shuffle, -1 a random shuffle")
+	fs.StringVar(&cfg.reportsDir, "reports", "reports", "`directory` for cucumber.json, junit.xml and report.html")
+	noRedact := fs.Bool("no-redact", false, "show keys, security ids and phone numbers in reports and console (local debugging only)")
+	fs.StringVar(&cfg.format, "format", "progress", "console output while running: progress or pretty")
+	fs.StringVar(&cfg.featuresDir, "features", "", "`directory` of feature files (default: features/ at the module root)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	cfg.redact = !*noRedact
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (flags only; run \"runner run -h\")", fs.Arg(0))
+	}
+	if err := cfg.validate(name); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+func (c *suiteConfig) validate(name string) error {
+	if c.target != "" {
+		u, err := url.Parse(c.target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--target: %q is not an http(s) base URL", c.target)
+		}
+		c.target = strings.TrimRight(c.target, "/")
+	}
+	if err := checkTagExpression(c.tags); err != nil {
+		return fmt.Errorf("--tags: %w", err)
+	}
+	if name != "" {
+		re, err := regexp.Compile(name)
+		if err != nil {
+			return fmt.Errorf("--name: %w", err)
+		}
+		c.name = re
+	}
+	switch {
+	case c.concurrency < 1:
+		return fmt.Errorf("--concurrency: %d: want at least 1", c.concurrency)
+	case c.timeout <= 0:
+		return fmt.Errorf("--timeout: %s: want a positive duration such as 10s", c.timeout)
+	case c.seed < -1:
+		return fmt.Errorf("--seed: %d: want 0 (file order), -1 (random) or a positive seed", c.seed)
+	case c.reportsDir == "":
+		return errors.New("--reports: want a directory")
+	case c.format != "progress" && c.format != "pretty":
+		return fmt.Errorf("--format: %q: want progress or pretty", c.format)
+	}
+	return nil
+}

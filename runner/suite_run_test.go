@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/reporting"
+)
+
+// TestFullSuiteEmbeddedAndServedAgree is the one full run: `runner` with no
+// flags against the embedded reference server must pass every scenario;
+// then the same suite against a second reference server, started apart
+// with `runner serve` and reached only through a profile file (as QA reach
+// staging), must judge every scenario the same way.
+func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the full suite runs twice; -short skips it")
+	}
+	embeddedDir := t.TempDir()
+	code, stdout, stderr := runRunner(t, context.Background(), "--reports", embeddedDir)
+	if code != exitOK {
+		t.Errorf("embedded run: exit %d\n%s\n%s", code, tail(stdout, 60), stderr)
+	}
+	embedded := readReports(t, embeddedDir, reporting.Meta{})
+	listed := countListed(t)
+	if len(embedded.Scenarios) != listed {
+		t.Errorf("embedded run judged %d scenarios, --list selects %d", len(embedded.Scenarios), listed)
+	}
+
+	url := serveReference(t)
+	profile := writeProfile(t, referenceWorld(t), url, nil, nil)
+	servedDir := t.TempDir()
+	code, stdout, stderr = runRunner(t, context.Background(), "--profile", profile, "--reports", servedDir)
+	if code != exitOK {
+		t.Errorf("served run: exit %d\n%s\n%s", code, tail(stdout, 60), stderr)
+	}
+	served := readReports(t, servedDir, reporting.Meta{})
+	if served.Meta.Target != "" && served.Meta.Target != url {
+		t.Errorf("served run aimed at %s", served.Meta.Target)
+	}
+
+	// Only an in-process server's clock can be moved, so the scenarios that
+	// cross the 24-hour checksum window are skipped, with that reason,
+	// against a separate server. Everything else must match.
+	want, got := outcomes(embedded), outcomes(served)
+	clockSkips := 0
+	for key, e := range want {
+		s, ok := got[key]
+		switch {
+		case !ok:
+			t.Errorf("%s: judged against the embedded server, missing against the served one", key)
+		case s.Outcome == e.Outcome:
+		case s.Outcome == reporting.Skipped && strings.Contains(s.Reason, "clock"):
+			clockSkips++
+		default:
+			t.Errorf("%s: %s against the embedded server, %s (%s) against the served one", key, e.Outcome, s.Outcome, s.Reason)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d scenarios against the served server, %d against the embedded one", len(got), len(want))
+	}
+	t.Logf("%d scenarios, the same outcomes on both servers but %d clock-dependent skips", len(want), clockSkips)
+}
+
+// serveReference builds the runner and starts `runner serve` on a free
+// loopback port, returning the URL it prints on its first line.
+func serveReference(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "runner")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--quiet")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt) // our own child, by its pid
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatalf("runner serve printed nothing: %v", lines.Err())
+	}
+	url, ok := strings.CutPrefix(lines.Text(), "Kairos reference server on ")
+	if !ok {
+		t.Fatalf("runner serve's first line is %q", lines.Text())
+	}
+	go func() { // keep draining, so the server never blocks on a full pipe
+		for lines.Scan() {
+		}
+	}()
+	return url
+}
+
+func countListed(t *testing.T) int {
+	t.Helper()
+	_, stdout, _ := runRunner(t, context.Background(), "--list")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	return len(lines) - 1 // the last line is the count
+}
+
+// TestProfileLackingARoleSkipsWithReason: scenarios needing a role the
+// profile does not map are skipped, with the reason, everywhere; the run
+// still passes.
+func TestProfileLackingARoleSkipsWithReason(t *testing.T) {
+	url, world := startReference(t, refserver.Options{})
+	onlyHealthy := func(role string) bool { return strings.HasPrefix(role, "healthy-") }
+	profile := writeProfile(t, world, url, onlyHealthy, nil)
+	dir := t.TempDir()
+	code, stdout, stderr := runRunner(t, context.Background(), "--profile", profile, "--reports", dir, "--tags", "@status-207,@status-302")
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0: skips with reasons pass\n%s\n%s", code, tail(stdout, 40), stderr)
+	}
+	run := readReports(t, dir, reporting.Meta{})
+	c := run.Counts()
+	if c.Skipped == 0 || c.Passed == 0 || c.Failures() != 0 {
+		t.Fatalf("counts %+v: want 302 scenarios passed and 207 scenarios skipped", c)
+	}
+	for _, sc := range run.Select(reporting.Skipped) {
+		if !sc.HasTag("@status-207") || !strings.Contains(sc.Reason, `maps no flow to role "no-did-`) {
+			t.Errorf("%s skipped for %q", sc.Name, sc.Reason)
+		}
+	}
+	junit, _ := os.ReadFile(filepath.Join(dir, reporting.JUnitFile))
+	html, _ := os.ReadFile(filepath.Join(dir, reporting.HTMLFile))
+	for where, text := range map[string]string{"console": stdout, "junit.xml": string(junit), "report.html": string(html)} {
+		if !strings.Contains(text, "maps no flow to role") {
+			t.Errorf("%s does not give the skip reason", where)
+		}
+	}
+	if !strings.Contains(string(junit), `<skipped message="profile `) {
+		t.Errorf("junit.xml does not mark skips as <skipped message=...>")
+	}
+}
+
+// TestHangingTargetTimesOutAndReports: a target that accepts connections but
+// never answers is not an infrastructure error; each request's deadline
+// fires, the run finishes in bounded time, and the reports are written.
+func TestHangingTargetTimesOutAndReports(t *testing.T) {
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(func() { close(release); hang.Close() })
+	dir := t.TempDir()
+	start := time.Now()
+	code, stdout, stderr := runRunner(t, context.Background(), "--target", hang.URL, "--timeout", "200ms",
+		"--tags", "@status-302", "--reports", dir)
+	took := time.Since(start)
+	if code != exitFailure {
+		t.Errorf("exit %d, want 1\n%s\n%s", code, tail(stdout, 30), stderr)
+	}
+	if took > 30*time.Second {
+		t.Errorf("took %s", took)
+	}
+	if !strings.Contains(stderr, "accepted a connection but did not answer within 200ms") {
+		t.Errorf("stderr %q does not explain the hang", stderr)
+	}
+	run := readReports(t, dir, reporting.Meta{})
+	if c := run.Counts(); c.Total == 0 || c.Failures() != c.Total {
+		t.Errorf("counts %+v: every scenario should fail on its deadline", c)
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, reporting.HTMLFile))
+	if !strings.Contains(string(html), "did not answer within 200ms") {
+		t.Errorf("report.html does not carry the note about the hanging target")
+	}
+}
+
+// TestInterruptWritesCompleteReports: Ctrl-C mid-run (the context main
+// cancels on SIGINT) still leaves three complete, valid reports that say the
+// run was interrupted, and the exit code is not a pass.
+func TestInterruptWritesCompleteReports(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	// Cancel once the suite has printed some progress: it is mid-run.
+	stdout := &cancelOnWrite{cancel: cancel, after: 40}
+	t.Setenv(envTarget, "")
+	t.Setenv(envProfile, "")
+	var stderr strings.Builder
+	start := time.Now()
+	code := run(ctx, []string{"run", "--reports", dir}, strings.NewReader(""), stdout, &stderr)
+	if took := time.Since(start); took > 60*time.Second {
+		t.Errorf("an interrupted run took %s to stop", took)
+	}
+	if code == exitOK {
+		t.Errorf("an interrupted run exited 0")
+	}
+	run := readReports(t, dir, reporting.Meta{Interrupted: true})
+	c := run.Counts()
+	if c.NotRun == 0 {
+		t.Errorf("counts %+v: an interrupted run has scenarios it did not run", c)
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, reporting.HTMLFile))
+	if !strings.Contains(string(html), "The run was interrupted") {
+		t.Errorf("report.html does not say the run was interrupted")
+	}
+	if !strings.Contains(stdout.String(), "The run was interrupted") {
+		t.Errorf("the console does not say the run was interrupted:\n%s", tail(stdout.String(), 20))
+	}
+	t.Logf("exit %d after %s: %+v", code, time.Since(start), c)
+}
+
+// cancelOnWrite is a console that cancels the run after a number of writes.
+type cancelOnWrite struct {
+	mu     sync.Mutex
+	b      strings.Builder
+	n      int
+	after  int
+	cancel func()
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.n++
+	if w.n == w.after {
+		w.cancel()
+	}
+	return w.b.Write(p)
+}
+
+func (w *cancelOnWrite) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
