@@ -31,15 +31,20 @@ type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
-		"envelope": runEnvelope,
-		"serve":    runServe,
-		"run":      runSuite,
+		"envelope":       runEnvelope,
+		"serve":          runServe,
+		"run":            runSuite,
+		"certify-client": runCertifyClient,
+		"client-send":    runClientSend,
 	}
 }
 
 const usage = `usage: runner [run] [flags]        run the conformance suite (default: against the embedded reference server)
        runner serve [flags]          serve the reference Kairos server
        runner envelope seal|open|keygen [flags]
+       runner certify-client --client-cmd COMMAND [flags]
+                                     certify a vendor's Kairos client
+       runner client-send            the reference client (reads the KAIROS_* environment)
 Run "runner COMMAND -h" for a command's flags.
 `
 

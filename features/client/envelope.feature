@@ -1,0 +1,43 @@
+@client @spec-3
+Feature: Client envelope format
+  A client seals the payload exactly as spec section 3 says: one POST of a
+  JSON envelope with three string fields, both values canonical standard
+  base64, the AES key string RSA-encrypted with the flow's public key, the
+  payload's base64 AES-128-ECB encrypted under SHA-256(base64(k))[:16].
+  Each scenario runs the client once and judges one requirement, so that
+  the report says which ones a client meets.
+
+  Background:
+    Given the client must send a payload with 1 call for the "healthy-multicast" flow
+
+  @spec-1
+  Scenario: One request, a POST of JSON to the flow's endpoint
+    When the client sends it
+    Then exactly one request arrived per run of the client
+    And it was a POST to the flow's endpoint with Content-Type application/json
+
+  Scenario: The body has the three envelope fields and nothing else
+    When the client sends it
+    Then its body has exactly the fields requestEncryptedValue, requestDigitalSignatureValue and flow-id
+    And its flow-id is the flow's id
+
+  Scenario: Both envelope values are canonical standard base64
+    When the client sends it
+    Then both envelope values are canonical standard base64
+
+  Scenario: The RSA value is the modulus length with the profile's padding and carries base64(k)
+    When the client sends it
+    Then the RSA value is exactly the modulus length and opens with the profile's padding
+
+  Scenario: The envelope opens with the flow's private key to the payload given
+    When the client sends it
+    Then the envelope opens with the flow's private key
+    And the opened payload is JSON-equal to the payload given
+
+  Scenario: The key string is long enough and fits one RSA block
+    When the client sends it
+    Then the key string is at least 16 bytes and its base64 fits the RSA limit
+
+  Scenario: The client prints the body the server sent
+    When the client sends it
+    Then the client printed the body the server sent

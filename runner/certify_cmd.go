@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/certify"
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/reporting"
+	"github.com/kairos-conformance/kairos-conformance/steps/clientsteps"
+)
+
+const certifyUsage = `usage: runner certify-client --client-cmd COMMAND [flags]
+
+Certifies a vendor's Kairos client. The reference server runs on loopback;
+every client scenario (features/client, tagged @client) runs COMMAND with
+sh -c once per request, with KAIROS_URL, KAIROS_FLOW_ID,
+KAIROS_PUBLIC_KEY_FILE, KAIROS_PAYLOAD_FILE, KAIROS_RSA_PADDING, ... set
+(the contract: certify/README.md). The client must seal the payload, POST
+it, print the response body to stdout and exit 0.
+
+Certification is the whole client suite or nothing: there is no tag filter,
+no scenario selection and no known-failing list.
+
+Writes certification.json and certification.html into the reports
+directory. Exit status: 0 certified; 1 not certified; 2 usage or
+infrastructure error, or the run was interrupted.
+
+Flags:
+`
+
+// certifyConfig is what `runner certify-client` was asked to do.
+type certifyConfig struct {
+	clientCmd     string
+	vendor        string
+	clientVersion string
+	reportsDir    string
+	timeout       time.Duration
+	redact        bool
+}
+
+func parseCertifyFlags(args []string, stderr io.Writer) (certifyConfig, error) {
+	var cfg certifyConfig
+	fs := flag.NewFlagSet("runner certify-client", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, certifyUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.clientCmd, "client-cmd", "", "shell `command` that sends one request (run with sh -c; required)")
+	fs.StringVar(&cfg.vendor, "vendor", "unnamed vendor", "vendor `name` for the report")
+	fs.StringVar(&cfg.clientVersion, "client-version", "unversioned", "client `version` for the report")
+	fs.StringVar(&cfg.reportsDir, "reports", "reports", "`directory` for certification.json and certification.html")
+	fs.DurationVar(&cfg.timeout, "timeout", certify.DefaultTimeout, "how long one run of the client may take before it counts as hung")
+	noRedact := fs.Bool("no-redact", false, "show key strings, security ids and phone numbers in reports and console (local debugging only)")
+	// Flags of `runner run` that certification refuses, so that using one
+	// gets a reason rather than "flag provided but not defined".
+	refused := map[string]*string{}
+	for _, name := range []string{"tags", "known-failing", "name"} {
+		refused[name] = fs.String(name, "", "not allowed: certification runs the whole client suite")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, fmt.Errorf("%w (if it belongs to the client command, quote the command: --client-cmd \"java -jar client.jar\")", err)
+	}
+	cfg.redact = !*noRedact
+	for _, name := range []string{"tags", "known-failing", "name"} {
+		if *refused[name] != "" {
+			return cfg, fmt.Errorf("--%s is not allowed: certification is the whole client suite or nothing (no filters, no known failures)", name)
+		}
+	}
+	switch {
+	case fs.NArg() > 0:
+		return cfg, fmt.Errorf("unexpected argument %q (quote the client command: --client-cmd \"java -jar client.jar\")", fs.Arg(0))
+	case strings.TrimSpace(cfg.clientCmd) == "":
+		return cfg, errors.New("--client-cmd is required: the shell command that seals and sends one request")
+	case cfg.timeout <= 0:
+		return cfg, fmt.Errorf("--timeout: %s: want a positive duration", cfg.timeout)
+	}
+	return cfg, nil
+}
+
+func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseCertifyFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
+		return exitUsage
+	}
+	world, err := loadReferenceWorld()
+	if err != nil {
+		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
+		return exitUsage
+	}
+	srv, err := refserver.New(world, refserver.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
+		return exitUsage
+	}
+	run, err := certify.NewRun(certify.Config{ClientCmd: cfg.clientCmd, Profile: world.Profile(""), Server: srv, Timeout: cfg.timeout})
+	if err != nil {
+		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
+		return exitUsage
+	}
+	defer run.Close()
+
+	// The run's key strings become known as it goes: each line is masked
+	// with the secrets known when it is printed.
+	redactor := func() *reporting.Redactor {
+		if !cfg.redact {
+			return reporting.Disabled()
+		}
+		return reporting.NewRedactor(run.Secrets()...)
+	}
+	fmt.Fprintf(stdout, "Kairos client certification: %s %s\nclient command: %s (timeout %s per run)\n\n",
+		cfg.vendor, cfg.clientVersion, redactor().String(cfg.clientCmd), cfg.timeout)
+	progress := func(res *certify.ScenarioResult) {
+		mark := "ok  "
+		if res.Verdict != certify.VerdictPassed {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(stdout, "  %s  %s / %s (%.2fs)\n", mark, res.Feature, redactor().String(res.Name), res.Seconds)
+	}
+
+	started := time.Now()
+	meta := certify.Meta{Vendor: cfg.vendor, ClientVersion: cfg.clientVersion, ClientCommand: cfg.clientCmd,
+		HarnessVersion: harnessVersion(), Started: started}
+	if err := clientsteps.RunSuite(ctx, clientsteps.Options{Run: run, Progress: progress}); err != nil {
+		meta.Problem = err.Error()
+	}
+	if ctx.Err() != nil {
+		meta.Problem = "the run was interrupted: no certification without the whole suite"
+	}
+	meta.Finished = time.Now()
+	report := certify.NewReport(meta, run.Results()).Redact(redactor(), cfg.redact)
+	paths, writeErr := report.WriteFiles(cfg.reportsDir)
+	writeCertifySummary(stdout, report, paths)
+	switch {
+	case writeErr != nil:
+		fmt.Fprintf(stderr, "runner certify-client: %v\n", writeErr)
+		return exitUsage
+	case report.Problem != "":
+		fmt.Fprintf(stderr, "runner certify-client: %s\n", report.Problem)
+		return exitUsage
+	case !report.Certified:
+		return exitFailure
+	}
+	return exitOK
+}
+
+// maxListed bounds the scenarios listed under one diagnosis.
+const maxListed = 6
+
+// writeCertifySummary prints the failures grouped by diagnosis, then the
+// verdict and where the reports are.
+func writeCertifySummary(w io.Writer, r *certify.Report, paths []string) {
+	for _, g := range r.FailureGroups() {
+		fmt.Fprintf(w, "\n%d scenario(s) failed with:\n%s\n", len(g.Scenarios), indentText(g.Diagnosis, "    "))
+		for i, name := range g.Scenarios {
+			if i == maxListed && len(g.Scenarios) > maxListed+1 {
+				fmt.Fprintf(w, "  - ... and %d more (see the report)\n", len(g.Scenarios)-maxListed)
+				break
+			}
+			fmt.Fprintf(w, "  - %s\n", name)
+		}
+	}
+	fmt.Fprintf(w, "\n%s: %d of %d scenarios passed in %.1fs (harness %s, spec %s)\n",
+		strings.ToUpper(r.Verdict), r.Passed, r.Scenarios, r.Seconds, r.HarnessVersion, r.SpecDigest)
+	if r.Problem != "" {
+		fmt.Fprintf(w, "%s\n", r.Problem)
+	}
+	if len(paths) > 0 {
+		fmt.Fprintf(w, "Reports: %s\n", strings.Join(paths, ", "))
+	}
+	if !r.Redacted {
+		fmt.Fprintln(w, "Redaction is OFF (--no-redact): these reports contain secrets; do not share them.")
+	}
+}
+
+func indentText(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/certify"
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+)
+
+// clientSuiteSize is the number of client scenarios: certification is all
+// of them, so a change to it must be deliberate.
+const clientSuiteSize = 38
+
+// certifyResult is one certify-client run: its exit code, console and report.
+type certifyResult struct {
+	code           int
+	stdout, stderr string
+	report         certify.Report
+	raw            string // certification.json as written
+	html           string
+	elapsed        time.Duration
+}
+
+func runCertify(t *testing.T, args ...string) certifyResult {
+	t.Helper()
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	code := run(t.Context(), append([]string{"certify-client", "--reports", dir}, args...), strings.NewReader(""), &stdout, &stderr)
+	res := certifyResult{code: code, stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
+	raw, err := os.ReadFile(filepath.Join(dir, certify.JSONReportFile))
+	if err != nil {
+		t.Fatalf("exit %d, no JSON report: %v\nstdout:\n%s\nstderr:\n%s", code, err, res.stdout, res.stderr)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, certify.HTMLReportFile))
+	if err != nil {
+		t.Fatalf("no HTML report: %v", err)
+	}
+	res.raw, res.html = string(raw), string(html)
+	if err := json.Unmarshal(raw, &res.report); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.report.Results); n != clientSuiteSize {
+		t.Errorf("the report has %d scenarios, want %d", n, clientSuiteSize)
+	}
+	return res
+}
+
+// buildClients builds the runner (whose client-send is the reference
+// client) and the test-only broken client once, into dir.
+func buildClients(t *testing.T, dir string) (runnerBin, brokenBin string) {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), ".", "../certify/certifytest/brokenclient")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "runner"), filepath.Join(dir, "brokenclient")
+}
+
+func TestCertifyClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and certifies clients")
+	}
+	runnerBin, brokenBin := buildClients(t, t.TempDir())
+
+	t.Run("reference client certifies", func(t *testing.T) {
+		res := runCertify(t, "--client-cmd", runnerBin+" client-send", "--vendor", "Phonon", "--client-version", "reference")
+		t.Logf("reference client certified in %s", res.elapsed.Round(time.Millisecond))
+		if res.code != exitOK {
+			t.Fatalf("exit %d, want 0\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+		r := res.report
+		if !r.Certified || r.Verdict != "certified" || r.Passed != clientSuiteSize || r.Failed != 0 {
+			t.Errorf("report: certified %v, verdict %q, %d passed, %d failed", r.Certified, r.Verdict, r.Passed, r.Failed)
+		}
+		if r.Vendor != "Phonon" || r.ClientVersion != "reference" || r.HarnessVersion == "" || r.SpecDigest != certify.SpecDigest || r.Date.IsZero() || !r.Redacted {
+			t.Errorf("report header: %+v", r)
+		}
+		if !strings.Contains(res.stdout, "CERTIFIED: 38 of 38 scenarios passed") || !strings.Contains(res.html, "certified") {
+			t.Errorf("console:\n%s", res.stdout)
+		}
+	})
+
+	brokenClients := []struct {
+		mode, mistake, diagnosis string
+	}{
+		{"raw-aes-key", "aes-key-raw", "spec 3 step 4: the AES key must be SHA-256(base64(k))[:16], base64(k) being exactly what the RSA value carries; the ciphertext decrypts with the raw key string k instead"},
+		{"fixed-key", "key-reused", "spec 3 step 2: every request must be sealed with a fresh random key string (with AES-ECB the same key and payload give the same ciphertext); "},
+		{"url-safe-base64", "base64-url-safe", "spec 3 step 5: requestEncryptedValue must be canonical standard base64 on one line (alphabet A-Z a-z 0-9 + /, with = padding); it is URL-safe base64 (- and _ instead of + and /)"},
+		{"oaep", "rsa-padding-oaep-sha1", "spec 3 step 6: the RSA value must be padded with PKCS#1 v1.5 (the spec's padding, Java's default RSA cipher); it decrypts with OAEP with SHA-1 instead"},
+		{"raw-json", "payload-raw-json", "spec 3 steps 1 and 5: AES must encrypt the canonical standard base64 of the payload JSON; it encrypts the raw payload JSON instead of its base64"},
+	}
+	for _, bc := range brokenClients {
+		t.Run("broken client "+bc.mode, func(t *testing.T) {
+			res := runCertify(t, "--client-cmd", brokenBin+" -mode "+bc.mode)
+			if res.code != exitFailure {
+				t.Fatalf("exit %d, want 1\n%s\n%s", res.code, res.stdout, res.stderr)
+			}
+			if res.report.Certified || !strings.Contains(res.stdout, "NOT CERTIFIED") {
+				t.Errorf("not reported as not certified:\n%s", res.stdout)
+			}
+			if !strings.Contains(res.stdout, bc.diagnosis) {
+				t.Errorf("the console lacks the diagnosis %q:\n%s", bc.diagnosis, res.stdout)
+			}
+			var diagnosed, otherMistakes int
+			for _, sc := range res.report.Results {
+				switch {
+				case sc.Verdict == certify.VerdictPassed:
+				case slices.Contains(sc.Mistakes, bc.mistake) && strings.Contains(sc.Diagnosis, bc.diagnosis):
+					diagnosed++
+				default:
+					otherMistakes++
+					t.Errorf("%s failed otherwise: %v\n%s", sc.Name, sc.Mistakes, sc.Diagnosis)
+				}
+			}
+			if diagnosed == 0 || otherMistakes > 0 {
+				t.Errorf("%d scenarios diagnosed %s, %d otherwise", diagnosed, bc.mistake, otherMistakes)
+			}
+			if !strings.Contains(res.html, htmlEscape(bc.diagnosis)) {
+				t.Errorf("the HTML report lacks the diagnosis")
+			}
+		})
+	}
+
+	misbehaving := []struct {
+		name, cmd, timeout string
+		diagnosis          []string
+	}{
+		{"hanging client", "sleep 60", "300ms", []string{"the client hung: no exit within 300ms (killed)"}},
+		{"crashing client", "echo 'NullPointerException at Client.seal' >&2; exit 3", "10s", []string{"the client crashed: exit status 3; its stderr ends:", "NullPointerException at Client.seal"}},
+		{"garbage client", "echo hello", "10s", []string{`the client printed garbage, not JSON: "hello"`}},
+	}
+	for _, mc := range misbehaving {
+		t.Run(mc.name, func(t *testing.T) {
+			res := runCertify(t, "--client-cmd", mc.cmd, "--timeout", mc.timeout)
+			if res.code != exitFailure {
+				t.Fatalf("exit %d, want 1\n%s\n%s", res.code, res.stdout, res.stderr)
+			}
+			for _, d := range mc.diagnosis {
+				if !strings.Contains(res.stdout, d) || !strings.Contains(res.raw, jsonEscape(d)) {
+					t.Errorf("console or report lacks %q:\n%s", d, res.stdout)
+				}
+			}
+			for _, sc := range res.report.Results {
+				if sc.Verdict == certify.VerdictPassed || sc.Diagnosis == "" {
+					t.Errorf("%s: %s with diagnosis %q", sc.Name, sc.Verdict, sc.Diagnosis)
+				}
+			}
+			if res.elapsed > 20*time.Second {
+				t.Errorf("took %s: a misbehaving client must not stall the run", res.elapsed)
+			}
+		})
+	}
+
+	t.Run("shell example", func(t *testing.T) {
+		for _, tool := range []string{"sh", "openssl", "curl"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Skipf("the example needs %s: %v", tool, err)
+			}
+		}
+		script, err := filepath.Abs("../examples/client-openssl.sh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := runCertify(t, "--client-cmd", "sh '"+script+"'", "--vendor", "Example", "--client-version", "sh+openssl")
+		if res.code != exitOK {
+			t.Fatalf("exit %d, want 0\n%s\n%s", res.code, res.stdout, res.stderr)
+		}
+	})
+
+	t.Run("secrets stay out of the reports", func(t *testing.T) {
+		// The leaky client prints its key string and the payload (security
+		// id, phone numbers) to stderr and crashes: the crash is reported,
+		// the secrets are not.
+		path, err := refserver.FindWorld()
+		if err != nil {
+			t.Fatal(err)
+		}
+		world, err := refserver.LoadWorld(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prof := world.Profile("")
+		canaries := append(prof.Secrets(), "leaky-key-string-", "bGVha3kta2V5LXN0cmluZy", "PRIVATE KEY")
+		canaries = append(canaries, prof.Phones.Whitelisted...)
+		res := runCertify(t, "--client-cmd", brokenBin+" -mode leak-and-crash")
+		if res.code != exitFailure || !strings.Contains(res.stdout, "the client crashed: exit status 3") {
+			t.Fatalf("exit %d, want 1 with the crash reported\n%s", res.code, res.stdout)
+		}
+		for _, c := range canaries {
+			for name, text := range map[string]string{"console": res.stdout + res.stderr, "JSON": res.raw, "HTML": res.html} {
+				if strings.Contains(text, c) {
+					t.Errorf("the %s report shows the secret %q", name, c)
+				}
+			}
+		}
+		// Without redaction the same run shows them: the canaries are real.
+		res = runCertify(t, "--client-cmd", brokenBin+" -mode leak-and-crash", "--no-redact")
+		if !strings.Contains(res.raw, "leaky-key-string-") || !strings.Contains(res.raw, prof.Flows["healthy-multicast"].SecurityID) || res.report.Redacted {
+			t.Errorf("--no-redact: the key string or security id is missing from the report")
+		}
+	})
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "+", "&#43;").Replace(s)
+}
+
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+func TestCertifyClientUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--client-cmd", "true", "--tags", "@client"}, exitUsage, "--tags is not allowed: certification is the whole client suite or nothing"},
+		{[]string{"--client-cmd", "true", "--known-failing", "known.txt"}, exitUsage, "--known-failing is not allowed"},
+		{[]string{"--client-cmd", "true", "--name", "One call"}, exitUsage, "--name is not allowed"},
+		{[]string{}, exitUsage, "--client-cmd is required"},
+		{[]string{"--client-cmd", "java", "-jar", "x.jar"}, exitUsage, `flag provided but not defined: -jar (if it belongs to the client command, quote the command`},
+		{[]string{"--client-cmd", "java", "client.jar"}, exitUsage, `unexpected argument "client.jar"`},
+		{[]string{"--client-cmd", "true", "--timeout", "0s"}, exitUsage, "--timeout"},
+		{[]string{"-h"}, exitOK, "Certification is the whole client suite or nothing"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := run(t.Context(), append([]string{"certify-client"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
+		if code != tt.code || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and %q", tt.args, code, stderr.String(), tt.code, tt.want)
+		}
+	}
+}
+
+func TestClientSendNeedsItsEnvironment(t *testing.T) {
+	for _, name := range []string{certify.EnvURL, certify.EnvBaseURL, certify.EnvFlowID, certify.EnvPublicKeyFile, certify.EnvPayloadFile} {
+		t.Setenv(name, "")
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"client-send"}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "KAIROS_FLOW_ID, KAIROS_PUBLIC_KEY_FILE, KAIROS_PAYLOAD_FILE, KAIROS_URL not set") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestCertifyClientInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // Ctrl-C before the first scenario
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"certify-client", "--client-cmd", "true", "--reports", dir}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "the run was interrupted") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	var r certify.Report
+	raw, err := os.ReadFile(filepath.Join(dir, certify.JSONReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &r); err != nil || r.Certified || r.Problem == "" {
+		t.Errorf("report: certified %v, problem %q (%v)", r.Certified, r.Problem, err)
+	}
+}
