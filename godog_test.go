@@ -4,59 +4,74 @@ package kairosconformance
 // repository root, as they are used to:
 //
 //	go install github.com/cucumber/godog/cmd/godog@v0.16.0
-//	godog run --strict --tags='~@client'                  # the embedded reference server
-//	KAIROS_PROFILE=fixtures/profiles/staging.yaml godog run --strict --tags='~@client'
+//	godog run --strict                                      # the in-process reference server
+//	KAIROS_PROFILE=fixtures/profiles/staging.yaml godog run --strict
 //	KAIROS_TARGET=http://127.0.0.1:8080 godog run --strict   # a `runner serve` reference server
 //
 // KAIROS_PROFILE names a target profile (profile.Load); KAIROS_TARGET a
 // base URL, overriding the profile's, or alone the URL of a reference server
 // (the reference world's profile is used). With neither, an in-process
-// reference server is started before the suite and stopped after it.
+// reference server is started before the suite and stopped after it. The
+// rules are package target's, as for `runner run`.
 // KAIROS_REDACT=false shows secrets in the output (default: masked);
 // KAIROS_REQUEST_TIMEOUT (e.g. 20s) bounds each HTTP exchange.
 //
 // godog's CLI is not strict by default: pass --strict so undefined steps
-// fail. The @client scenarios (features/client) judge a vendor's client and
-// have their own runner (runner certify-client); exclude them with
-// --tags='~@client'. go test runs the suite once, in package suite; this
-// package defines no tests, so `go test ./...` does not run it twice.
+// fail. It reads all of features/, including the @client scenarios of
+// features/client, which judge a vendor's client with the harness as the
+// server: here each is skipped, with the reason, and `runner certify-client`
+// runs them. go test runs the suite once, in package suite; the test here
+// runs only the @client scenarios, which skip without a request.
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cucumber/godog"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 	"github.com/kairos-conformance/kairos-conformance/steps"
+	"github.com/kairos-conformance/kairos-conformance/steps/clientsteps"
+	"github.com/kairos-conformance/kairos-conformance/target"
+)
+
+// Environment variables that aim and shape the run.
+const (
+	envProfile        = "KAIROS_PROFILE"
+	envTarget         = "KAIROS_TARGET"
+	envRedact         = "KAIROS_REDACT"
+	envRequestTimeout = "KAIROS_REQUEST_TIMEOUT"
 )
 
 // inProcessKeyBits is the size of keys the in-process server makes for
-// generateKeyPair (4096-bit keys take seconds each).
+// generateKeyPair (4096-bit keys take seconds each); the profile's
+// rsa-key-bits knob follows it.
 const inProcessKeyBits = 2048
+
+// clientSkipReason is why the @client scenarios do not run here.
+const clientSkipReason = "client scenarios are judged by `runner certify-client`, not against a server"
 
 var run struct {
 	sync.Mutex
 	steps  *steps.Suite
-	server *httptest.Server
+	target *target.Target
 	err    error
 }
 
-// InitializeTestSuite starts the target (or reads the profile) before the
-// suite and stops an in-process server after it.
+// clientSkipped counts the @client scenarios skipped, for the note at the end.
+var clientSkipped atomic.Int64
+
+// InitializeTestSuite aims the suite (starting an in-process server if
+// nothing else is named) before it runs, and stops the server after it.
 func InitializeTestSuite(ctx *godog.TestSuiteContext) {
 	ctx.BeforeSuite(func() {
 		run.Lock()
 		defer run.Unlock()
-		run.steps, run.server, run.err = setUp()
+		run.steps, run.target, run.err = setUp()
 		if run.err != nil {
 			fmt.Fprintln(os.Stderr, "kairos-conformance:", run.err)
 		}
@@ -64,17 +79,31 @@ func InitializeTestSuite(ctx *godog.TestSuiteContext) {
 	ctx.AfterSuite(func() {
 		run.Lock()
 		defer run.Unlock()
-		if run.server != nil {
-			run.server.Close()
+		if run.target != nil {
+			run.target.Close()
+		}
+		if n := clientSkipped.Load(); n > 0 {
+			fmt.Fprintf(os.Stderr, "kairos-conformance: %d @client scenarios skipped: %s\n", n, clientSkipReason)
 		}
 	})
 }
 
-// InitializeScenario registers the step vocabulary for one scenario.
+// InitializeScenario registers the step vocabulary for one scenario: the
+// server steps, and the client steps in a mode that skips the scenario.
 func InitializeScenario(sc *godog.ScenarioContext) {
 	run.Lock()
 	s, err := run.steps, run.err
 	run.Unlock()
+	clientsteps.RegisterSkipping(sc, clientSkipReason)
+	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		for _, tag := range p.Tags {
+			if tag.Name == clientsteps.Tag {
+				clientSkipped.Add(1)
+				break
+			}
+		}
+		return ctx, nil
+	})
 	if s == nil {
 		if err == nil {
 			err = fmt.Errorf("the suite was not set up (InitializeTestSuite did not run)")
@@ -85,108 +114,28 @@ func InitializeScenario(sc *godog.ScenarioContext) {
 	s.InitializeScenario(sc)
 }
 
-func setUp() (*steps.Suite, *httptest.Server, error) {
-	cfg := steps.Config{Redact: os.Getenv("KAIROS_REDACT") != "false"}
-	if v := os.Getenv("KAIROS_REQUEST_TIMEOUT"); v != "" {
+func setUp() (*steps.Suite, *target.Target, error) {
+	cfg := steps.Config{Redact: os.Getenv(envRedact) != "false"}
+	if v := os.Getenv(envRequestTimeout); v != "" {
 		d, err := time.ParseDuration(v)
-		if err != nil {
-			return nil, nil, fmt.Errorf("KAIROS_REQUEST_TIMEOUT=%q: %w", v, err)
+		if err != nil || d <= 0 {
+			return nil, nil, fmt.Errorf("%s=%q: want a positive duration such as 20s", envRequestTimeout, v)
 		}
 		cfg.RequestTimeout = d
 	}
-	target, profilePath := os.Getenv("KAIROS_TARGET"), os.Getenv("KAIROS_PROFILE")
-	var server *httptest.Server
-	switch {
-	case profilePath != "":
-		p, err := profile.Load(profilePath)
-		if err != nil {
-			return nil, nil, err
-		}
-		if target != "" {
-			p.Target = target
-		}
-		if p.Target == "" {
-			return nil, nil, fmt.Errorf("profile %s has no target: set KAIROS_TARGET", profilePath)
-		}
-		client, err := tlsClient(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg.Profile, cfg.HTTPClient = p, client
-	default:
-		w, err := loadWorld()
-		if err != nil {
-			return nil, nil, err
-		}
-		if target != "" {
-			cfg.Profile = w.Profile(target)
-			break
-		}
-		c := &movableClock{}
-		srv, err := refserver.New(w, refserver.Options{Now: c.Now, KeyBits: inProcessKeyBits})
-		if err != nil {
-			return nil, nil, err
-		}
-		server = httptest.NewServer(srv)
-		cfg.Profile = w.Profile(server.URL)
-		cfg.Profile.Knobs.RSAKeyBits = inProcessKeyBits
-		cfg.Now, cfg.AdvanceClock = c.Now, c.Advance
-	}
-	s, err := steps.New(cfg)
+	tg, err := target.Resolve(target.Options{
+		Profile: os.Getenv(envProfile), URL: os.Getenv(envTarget), ProfileName: envProfile, URLName: envTarget,
+		Client: target.ClientOptions{Timeout: cfg.RequestTimeout},
+		Server: refserver.Options{KeyBits: inProcessKeyBits},
+	})
 	if err != nil {
-		if server != nil {
-			server.Close()
-		}
 		return nil, nil, err
 	}
-	return s, server, nil
-}
-
-// tlsClient trusts the profile's CA file or skips
-// verification if it says so; nil (the default client) otherwise.
-func tlsClient(p *profile.Profile) (*http.Client, error) {
-	if p.TLS.CAFile == "" && !p.TLS.InsecureSkipVerify {
-		return nil, nil
-	}
-	conf := &tls.Config{InsecureSkipVerify: p.TLS.InsecureSkipVerify}
-	if ca := p.TLS.CAFile; ca != "" { // profile.Load made it relative to the profile
-		pemData, err := os.ReadFile(ca)
-		if err != nil {
-			return nil, fmt.Errorf("profile %s: tls.ca-file: %w", p.Path, err)
-		}
-		conf.RootCAs = x509.NewCertPool()
-		if !conf.RootCAs.AppendCertsFromPEM(pemData) {
-			return nil, fmt.Errorf("profile %s: tls.ca-file %s holds no PEM certificate", p.Path, ca)
-		}
-	}
-	return &http.Client{
-		Transport:     &http.Transport{Proxy: http.ProxyFromEnvironment, TLSClientConfig: conf},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}, nil
-}
-
-func loadWorld() (*refserver.World, error) {
-	path, err := refserver.FindWorld()
+	cfg.Profile, cfg.HTTPClient, cfg.Now, cfg.AdvanceClock = tg.Profile, tg.HTTPClient, tg.Now, tg.AdvanceClock
+	s, err := steps.New(cfg)
 	if err != nil {
-		return nil, err
+		tg.Close()
+		return nil, nil, err
 	}
-	return refserver.LoadWorld(path)
-}
-
-// movableClock lets the in-process server's clock cross the checksum window.
-type movableClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *movableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *movableClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
+	return s, tg, nil
 }

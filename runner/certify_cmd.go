@@ -13,6 +13,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 	"github.com/kairos-conformance/kairos-conformance/reporting"
 	"github.com/kairos-conformance/kairos-conformance/steps/clientsteps"
+	"github.com/kairos-conformance/kairos-conformance/target"
 )
 
 const certifyUsage = `usage: runner certify-client --client-cmd COMMAND [flags]
@@ -96,7 +97,7 @@ func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdou
 		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
 		return exitUsage
 	}
-	world, err := loadReferenceWorld()
+	world, err := target.ReferenceWorld()
 	if err != nil {
 		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
 		return exitUsage

@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/reporting"
+	"github.com/kairos-conformance/kairos-conformance/target"
 )
 
 // runSuite is `runner run`, and `runner` with flags only.
@@ -29,7 +29,7 @@ type suiteCommand struct {
 
 // suiteRequest is one run as the suite package is asked for it.
 type suiteRequest struct {
-	target       *target
+	target       *target.Target
 	featurePaths []string
 	tags         string
 	concurrency  int
@@ -38,7 +38,6 @@ type suiteRequest struct {
 	redact       bool
 	format       string
 	console      io.Writer
-	client       *http.Client
 }
 
 // runSuiteFunc runs the scenarios and returns godog's cucumber JSON: partial
@@ -70,26 +69,24 @@ func (c suiteCommand) run(ctx context.Context, args []string, stdout, stderr io.
 // runAgainstTarget starts or reaches the target, probes it, runs the
 // selection against it and reports.
 func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel selection, stdout, stderr io.Writer) int {
-	tgt, err := resolveTarget(cfg)
+	// The embedded server keeps the reference's 4096-bit generateKeyPair
+	// keys (refserver.Options zero, as `runner serve`): its run is the
+	// reference run, with the spec's rsa-key-bits knob (section 7).
+	tgt, err := target.Resolve(target.Options{
+		Profile: cfg.profilePath, URL: cfg.target, ProfileName: "--profile", URLName: "--target (or " + envTarget + ")",
+		Client: target.ClientOptions{Timeout: cfg.timeout, IdleConns: cfg.concurrency},
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 		return exitUsage
 	}
-	defer tgt.stop()
+	defer tgt.Close()
 	redactor := reporting.Disabled()
 	if cfg.redact {
-		redactor = reporting.NewRedactor(tgt.prof.Secrets()...)
+		redactor = reporting.NewRedactor(tgt.Profile.Secrets()...)
 	}
-	client, err := newHTTPClient(tgt.prof, cfg.timeout, cfg.concurrency)
-	if err != nil {
-		fmt.Fprintf(stderr, "runner: %v\n", err)
-		return exitUsage
-	}
-	// Before the embedded server stops: its graceful shutdown would wait
-	// seconds for connections the transport dialed but never used.
-	defer client.CloseIdleConnections()
 	meta := reporting.Meta{
-		Target: tgt.url, Profile: tgt.label, HarnessVersion: harnessVersion(),
+		Target: tgt.URL, Profile: tgt.Label, HarnessVersion: harnessVersion(),
 		Tags: cfg.tags, Seed: cfg.seed, Concurrency: cfg.concurrency, Timeout: cfg.timeout,
 	}
 	if cfg.name != nil {
@@ -99,7 +96,7 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 		meta.Seed = c.now().UnixNano()&(1<<62-1) | 1
 	}
 	meta.Started = c.now()
-	note, err := probeTarget(ctx, client, tgt.url, cfg.timeout)
+	note, err := probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
 	var cucumber []byte
 	godogFailed := false
 	switch {
@@ -117,7 +114,7 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
 			target: tgt, featurePaths: sel.paths, tags: cfg.tags,
 			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: meta.Seed, redact: cfg.redact,
-			format: cfg.format, console: console, client: client,
+			format: cfg.format, console: console,
 		})
 		console.Close()
 		if runErr != nil && ctx.Err() == nil {

@@ -9,7 +9,7 @@ import (
 // runConformanceSuite hands one run to the suite package.
 func runConformanceSuite(ctx context.Context, req suiteRequest) ([]byte, bool, error) {
 	cfg := suite.Config{
-		Profile:        req.target.prof,
+		Profile:        req.target.Profile,
 		FeaturePaths:   req.featurePaths,
 		Tags:           req.tags,
 		Concurrency:    req.concurrency,
@@ -18,10 +18,9 @@ func runConformanceSuite(ctx context.Context, req suiteRequest) ([]byte, bool, e
 		Redact:         req.redact,
 		Console:        req.console,
 		Format:         req.format,
-		HTTPClient:     req.client,
-	}
-	if req.target.clock != nil { // only the embedded server's clock can move
-		cfg.Now, cfg.AdvanceClock = req.target.clock.Now, req.target.clock.Advance
+		HTTPClient:     req.target.HTTPClient,
+		Now:            req.target.Now,
+		AdvanceClock:   req.target.AdvanceClock, // nil unless the server runs in-process
 	}
 	res, err := suite.Run(ctx, cfg)
 	if res == nil {

@@ -85,11 +85,11 @@ func TestFaultMatrix(t *testing.T) {
 		tg := startReference(t, f)
 		ctx, cancel := runContext(t)
 		res, err := suite.Run(ctx, suite.Config{
-			Profile: tg.profile, Tags: subset, Redact: true,
-			Now: tg.clock.Now, AdvanceClock: tg.clock.Advance,
+			Profile: tg.Profile, Tags: subset, Redact: true,
+			HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
 		})
 		cancel()
-		tg.server.Close()
+		tg.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name(), err)
 		}

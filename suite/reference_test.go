@@ -2,13 +2,12 @@ package suite_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/target"
 )
 
 // testKeyBits is the size of keys the in-process server makes for
@@ -21,61 +20,26 @@ var (
 	worldErr  error
 )
 
+// loadWorld loads the reference world once; servers only read it.
 func loadWorld(t testing.TB) *refserver.World {
 	t.Helper()
-	worldOnce.Do(func() {
-		var path string
-		if path, worldErr = refserver.FindWorld(); worldErr == nil {
-			world, worldErr = refserver.LoadWorld(path)
-		}
-	})
+	worldOnce.Do(func() { world, worldErr = target.ReferenceWorld() })
 	if worldErr != nil {
 		t.Fatal(worldErr)
 	}
 	return world
 }
 
-// clock is a movable clock shared by the in-process server and the suite,
-// so the @clock scenario can cross the checksum window.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
-}
-
-// target is an in-process reference server with its profile.
-type target struct {
-	profile *profile.Profile
-	clock   *clock
-	server  *httptest.Server
-}
-
 // startReference serves the reference world with fault (zero: none) on a
-// loopback port until the test ends.
-func startReference(t testing.TB, fault refserver.Fault) *target {
+// loopback port, with a movable clock, until the test ends.
+func startReference(t testing.TB, fault refserver.Fault) *target.Target {
 	t.Helper()
-	w := loadWorld(t)
-	c := &clock{}
-	srv, err := refserver.New(w, refserver.Options{Now: c.Now, Fault: fault, KeyBits: testKeyBits})
+	tg, err := target.StartEmbedded(loadWorld(t), refserver.Options{Fault: fault, KeyBits: testKeyBits}, target.ClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	p := w.Profile(hs.URL)
-	p.Knobs.RSAKeyBits = testKeyBits
-	return &target{profile: p, clock: c, server: hs}
+	t.Cleanup(tg.Close)
+	return tg
 }
 
 func runContext(t testing.TB) (context.Context, context.CancelFunc) {

@@ -19,9 +19,9 @@ import (
 // scenarios needing it, and the reason is in the Cucumber JSON.
 func TestSkipReasons(t *testing.T) {
 	tg := startReference(t, refserver.Fault{})
-	p := *tg.profile
+	p := *tg.Profile
 	p.Flows = map[string]profile.Flow{}
-	for role, f := range tg.profile.Flows {
+	for role, f := range tg.Profile.Flows {
 		if role != "no-did-multicast" {
 			p.Flows[role] = f
 		}
@@ -32,7 +32,7 @@ func TestSkipReasons(t *testing.T) {
 	defer cancel()
 	res, err := suite.Run(ctx, suite.Config{
 		Profile: &p, Tags: "@status-207,@endpoint-generatekeypair,@endpoint-pull", Redact: true,
-		Now: tg.clock.Now, AdvanceClock: tg.clock.Advance,
+		HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestCancelledRunStillReports(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res, err := suite.Run(ctx, suite.Config{Profile: tg.profile, Redact: true, Now: tg.clock.Now, AdvanceClock: tg.clock.Advance})
+	res, err := suite.Run(ctx, suite.Config{Profile: tg.Profile, Redact: true, HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestOneScenarioByLine(t *testing.T) {
 	}
 	ctx, cancel := runContext(t)
 	defer cancel()
-	res, err := suite.Run(ctx, suite.Config{Profile: tg.profile, FeaturePaths: []string{fmt.Sprintf("%s:%d", path, line)}})
+	res, err := suite.Run(ctx, suite.Config{Profile: tg.Profile, HTTPClient: tg.HTTPClient, FeaturePaths: []string{fmt.Sprintf("%s:%d", path, line)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,8 +28,8 @@ func TestSuiteAgainstReferenceServer(t *testing.T) {
 	var console bytes.Buffer
 	start := time.Now()
 	res, err := suite.Run(ctx, suite.Config{
-		Profile: tg.profile, Seed: seed, Redact: true, Console: &console,
-		Now: tg.clock.Now, AdvanceClock: tg.clock.Advance,
+		Profile: tg.Profile, Seed: seed, Redact: true, Console: &console,
+		HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
 	})
 	if err != nil {
 		t.Fatal(err)

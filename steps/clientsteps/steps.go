@@ -28,57 +28,73 @@ type scenario struct {
 	sess *certify.Session
 }
 
+// step is one step definition: a godog expression and its handler.
+type step struct {
+	expr    string
+	handler any
+}
+
+// register gives sc the client vocabulary, bound to this scenario.
 func (s *scenario) register(sc *godog.ScenarioContext) {
-	sc.Step(`^the client must send a payload with (\d+) calls? for the "([a-z-]+)" flow$`, s.payloadWithCalls)
-	sc.Step(`^the client must send a payload with unicode flow variables for the "([a-z-]+)" flow$`, s.unicodePayload)
-	sc.Step(`^the client must send the published vector's payload for the "([a-z-]+)" flow$`, s.vectorPayload)
-	sc.Step(`^the client must send a TEST-mode payload for the "([a-z-]+)" flow$`, s.testModePayload)
-	sc.Step(`^the server answers with code (\d+)$`, s.serverAnswers)
+	for _, st := range s.vocabulary() {
+		sc.Step(st.expr, st.handler)
+	}
+}
 
-	sc.Step(`^the client sends it$`, func(ctx context.Context) error { return s.send(ctx, 1) })
-	sc.Step(`^the client sends it (\d+) times$`, s.send)
+// vocabulary is every step of features/client, bound to this scenario.
+func (s *scenario) vocabulary() []step {
+	return []step{
+		{`^the client must send a payload with (\d+) calls? for the "([a-z-]+)" flow$`, s.payloadWithCalls},
+		{`^the client must send a payload with unicode flow variables for the "([a-z-]+)" flow$`, s.unicodePayload},
+		{`^the client must send the published vector's payload for the "([a-z-]+)" flow$`, s.vectorPayload},
+		{`^the client must send a TEST-mode payload for the "([a-z-]+)" flow$`, s.testModePayload},
+		{`^the server answers with code (\d+)$`, s.serverAnswers},
 
-	sc.Step(`^exactly one request arrived per run of the client$`, func() error { return s.each(nil) })
-	sc.Step(`^it was a POST to the flow's endpoint with Content-Type application/json$`, func() error {
-		return s.each(func(in *certify.Inspection) error { return in.CheckHTTP(s.sess.Endpoint) })
-	})
-	sc.Step(`^it was a POST to "([^"]*)"$`, func(path string) error {
-		return s.each(func(in *certify.Inspection) error { return in.CheckHTTP(path) })
-	})
-	sc.Step(`^its body has exactly the fields requestEncryptedValue, requestDigitalSignatureValue and flow-id$`, func() error {
-		return s.each(func(in *certify.Inspection) error {
-			if in.BodyProblem != nil {
-				return in.BodyProblem
-			}
-			return nil
-		})
-	})
-	sc.Step(`^its flow-id is the flow's id$`, func() error {
-		return s.each(func(in *certify.Inspection) error { return in.CheckFields(s.sess.Flow.FlowID) })
-	})
-	sc.Step(`^both envelope values are canonical standard base64$`, func() error {
-		return s.each((*certify.Inspection).CheckBase64)
-	})
-	sc.Step(`^the RSA value is exactly the modulus length and opens with the profile's padding$`, func() error {
-		return s.each((*certify.Inspection).CheckRSA)
-	})
-	sc.Step(`^the envelope opens with the flow's private key$`, func() error {
-		return s.each((*certify.Inspection).CheckOpens)
-	})
-	sc.Step(`^the opened payload is JSON-equal to the payload given$`, func() error {
-		return s.each(func(in *certify.Inspection) error { return in.CheckPayload(s.sess.Payload, false) })
-	})
-	sc.Step(`^the opened payload is byte for byte the payload given$`, func() error {
-		return s.each(func(in *certify.Inspection) error { return in.CheckPayload(s.sess.Payload, true) })
-	})
-	sc.Step(`^the key string is at least 16 bytes and its base64 fits the RSA limit$`, func() error {
-		return s.each((*certify.Inspection).CheckKeyString)
-	})
-	sc.Step(`^the client sent a valid envelope for the payload(?: each time)?$`, s.validEnvelope)
-	sc.Step(`^no two requests of this scenario carried the same key string$`, s.distinctKeys)
-	sc.Step(`^no two requests carried the same requestEncryptedValue$`, s.distinctCiphertexts)
-	sc.Step(`^the client printed the body the server sent$`, s.printedBody)
-	sc.Step(`^the body it printed says (\d+) ([A-Z_]+)$`, s.printedCode)
+		{`^the client sends it$`, func(ctx context.Context) error { return s.send(ctx, 1) }},
+		{`^the client sends it (\d+) times$`, s.send},
+
+		{`^exactly one request arrived per run of the client$`, func() error { return s.each(nil) }},
+		{`^it was a POST to the flow's endpoint with Content-Type application/json$`, func() error {
+			return s.each(func(in *certify.Inspection) error { return in.CheckHTTP(s.sess.Endpoint) })
+		}},
+		{`^it was a POST to "([^"]*)"$`, func(path string) error {
+			return s.each(func(in *certify.Inspection) error { return in.CheckHTTP(path) })
+		}},
+		{`^its body has exactly the fields requestEncryptedValue, requestDigitalSignatureValue and flow-id$`, func() error {
+			return s.each(func(in *certify.Inspection) error {
+				if in.BodyProblem != nil {
+					return in.BodyProblem
+				}
+				return nil
+			})
+		}},
+		{`^its flow-id is the flow's id$`, func() error {
+			return s.each(func(in *certify.Inspection) error { return in.CheckFields(s.sess.Flow.FlowID) })
+		}},
+		{`^both envelope values are canonical standard base64$`, func() error {
+			return s.each((*certify.Inspection).CheckBase64)
+		}},
+		{`^the RSA value is exactly the modulus length and opens with the profile's padding$`, func() error {
+			return s.each((*certify.Inspection).CheckRSA)
+		}},
+		{`^the envelope opens with the flow's private key$`, func() error {
+			return s.each((*certify.Inspection).CheckOpens)
+		}},
+		{`^the opened payload is JSON-equal to the payload given$`, func() error {
+			return s.each(func(in *certify.Inspection) error { return in.CheckPayload(s.sess.Payload, false) })
+		}},
+		{`^the opened payload is byte for byte the payload given$`, func() error {
+			return s.each(func(in *certify.Inspection) error { return in.CheckPayload(s.sess.Payload, true) })
+		}},
+		{`^the key string is at least 16 bytes and its base64 fits the RSA limit$`, func() error {
+			return s.each((*certify.Inspection).CheckKeyString)
+		}},
+		{`^the client sent a valid envelope for the payload(?: each time)?$`, s.validEnvelope},
+		{`^no two requests of this scenario carried the same key string$`, s.distinctKeys},
+		{`^no two requests carried the same requestEncryptedValue$`, s.distinctCiphertexts},
+		{`^the client printed the body the server sent$`, s.printedBody},
+		{`^the body it printed says (\d+) ([A-Z_]+)$`, s.printedCode},
+	}
 }
 
 func (s *scenario) ask(role string, build func(flow profile.Flow, p *profile.Profile) []byte) error {
