@@ -11,7 +11,6 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/profile"
 )
 
-const keys = "../../../fixtures/keys/"
 
 // validYAML is a complete profile; tests break one thing at a time.
 const validYAML = `name: staging
@@ -20,12 +19,12 @@ flows:
   healthy-multicast:
     flow-id: HealthM1
     security-id: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-    public-key: ` + keys + `HealthM1_public.key
-    private-key: ` + keys + `HealthM1_private.key
+    public-key: KEYS/HealthM1_public.key
+    private-key: KEYS/HealthM1_private.key
   no-did-dialer:
     flow-id: NoDidD01
     security-id: "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
-    public-key: ` + keys + `NoDidD01_public.key
+    public-key: KEYS/NoDidD01_public.key
 phones:
   whitelisted: ["7016225597"]
   not-whitelisted: ["8123456789"]
@@ -35,17 +34,16 @@ knobs:
   checksum-window: 1h
 `
 
-// parse writes text into a temporary directory beside testdata so that the
-// relative key paths resolve, then loads it.
+// parse writes text, with KEYS/ standing for the committed TEST ONLY key
+// directory, into a temporary profile file and loads it.
 func parse(t *testing.T, text string) (*profile.Profile, error) {
 	t.Helper()
-	dir, err := os.MkdirTemp("testdata", "profile-")
+	keys, err := filepath.Abs("../fixtures/keys")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	path := filepath.Join(dir, "profile.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+	path := filepath.Join(t.TempDir(), "profile.yaml")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(text, "KEYS/", keys+"/")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return profile.Load(path)
