@@ -11,7 +11,6 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/profile"
 )
 
-
 // validYAML is a complete profile; tests break one thing at a time.
 const validYAML = `name: staging
 target: https://central.example.test
