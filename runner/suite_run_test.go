@@ -26,8 +26,12 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the full suite runs twice; -short skips it")
 	}
+	// generateKeyPair makes a 4096-bit key on these servers: seconds
+	// normally, tens of seconds under -race on a loaded 2-core machine, so
+	// the per-request deadline is widened for this test.
+	const slowKeygen = "60s"
 	embeddedDir := t.TempDir()
-	code, stdout, stderr := runRunner(t, context.Background(), "--reports", embeddedDir)
+	code, stdout, stderr := runRunner(t, context.Background(), "--reports", embeddedDir, "--timeout", slowKeygen)
 	if code != exitOK {
 		t.Errorf("embedded run: exit %d\n%s\n%s", code, tail(stdout, 60), stderr)
 	}
@@ -40,7 +44,7 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	url := serveReference(t)
 	profile := writeProfile(t, referenceWorld(t), url, nil, nil)
 	servedDir := t.TempDir()
-	code, stdout, stderr = runRunner(t, context.Background(), "--profile", profile, "--reports", servedDir)
+	code, stdout, stderr = runRunner(t, context.Background(), "--profile", profile, "--reports", servedDir, "--timeout", slowKeygen)
 	if code != exitOK {
 		t.Errorf("served run: exit %d\n%s\n%s", code, tail(stdout, 60), stderr)
 	}
