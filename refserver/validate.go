@@ -74,10 +74,10 @@ var conditionFields = map[string][2]string{
 
 // worldParser validates one file; its errors name file, line, owner and field.
 type worldParser struct {
-	path string
-	dir  string
-	root *yaml.Node
-	now  time.Time
+	path  string
+	files worldFiles // where the key files are
+	root  *yaml.Node
+	now   time.Time
 }
 
 // ParseWorld is LoadWorld for bytes already read: path names the file in
@@ -87,7 +87,13 @@ func ParseWorld(path string, data []byte, now time.Time) (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("world %s: %w", path, err)
 	}
-	p := &worldParser{path: path, dir: filepath.Dir(abs), root: &yaml.Node{}, now: now}
+	return parseWorld(path, abs, data, now, diskFiles{dir: filepath.Dir(abs)})
+}
+
+// parseWorld parses data, naming the file path in errors and worldPath in
+// World.Path, and reads the key files from files.
+func parseWorld(path, worldPath string, data []byte, now time.Time, files worldFiles) (*World, error) {
+	p := &worldParser{path: path, files: files, root: &yaml.Node{}, now: now}
 	if err := yaml.Unmarshal(data, p.root); err != nil {
 		return nil, fmt.Errorf("world %s: %w", path, err)
 	}
@@ -100,7 +106,7 @@ func ParseWorld(path string, data []byte, now time.Time) (*World, error) {
 		}
 		return nil, p.decodeError(err)
 	}
-	w := &World{Path: abs, byID: map[string]*Flow{}, byRole: map[string]*Flow{}}
+	w := &World{Path: worldPath, byID: map[string]*Flow{}, byRole: map[string]*Flow{}}
 	accounts, err := p.accounts(wf.Accounts)
 	if err != nil {
 		return nil, err
@@ -235,15 +241,23 @@ func (p *worldParser) flow(i int, ff *flowFile, accounts map[string]*Account, w 
 		return nil, fail("failing", "missing: true or false")
 	}
 	securityIDs[ff.SecurityID] = ff.FlowID
+	pubFile, err := p.files.resolve(ff.PublicKey)
+	if err != nil {
+		return nil, fail("public-key", "%v", err)
+	}
+	privFile, err := p.files.resolve(ff.PrivateKey)
+	if err != nil {
+		return nil, fail("private-key", "%v", err)
+	}
 	f := &Flow{
 		ID: ff.FlowID, Role: ff.Role, Kind: ff.Kind, Account: accounts[ff.Account],
 		SecurityID:     ff.SecurityID,
-		PublicKeyFile:  p.resolve(ff.PublicKey),
-		PrivateKeyFile: p.resolve(ff.PrivateKey),
+		PublicKeyFile:  pubFile,
+		PrivateKeyFile: privFile,
 		TestingVersion: *ff.TestingVersion,
 		DIDs:           ff.DIDs, Masks: ff.Masks, Gateway: ff.SMSGateway, Failing: *ff.Failing,
 	}
-	pub, priv, field, err := loadKeys(f.PublicKeyFile, f.PrivateKeyFile)
+	pub, priv, field, err := loadKeys(p.files, f.PublicKeyFile, f.PrivateKeyFile)
 	if err != nil {
 		return nil, fail(field, "%v", err)
 	}
@@ -309,11 +323,4 @@ func (p *worldParser) phones(pf *phonesFile, w *World) error {
 	}
 	w.NotWhitelisted, w.Invalid = pf.NotWhitelisted, pf.Invalid
 	return nil
-}
-
-func (p *worldParser) resolve(path string) string {
-	if filepath.IsAbs(path) {
-		return path
-	}
-	return filepath.Join(p.dir, filepath.FromSlash(path))
 }

@@ -4,20 +4,28 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/fixtures"
+	"github.com/kairos-conformance/kairos-conformance/internal/repo"
 	"github.com/kairos-conformance/kairos-conformance/profile"
 )
 
 // DefaultWorldPath is the reference world, relative to the module root. Code
-// running elsewhere (tests of other packages) should use FindWorld.
+// running elsewhere (tests of other packages) should use FindWorld, or
+// DefaultWorld, which falls back to the copy embedded in the binary.
 const DefaultWorldPath = "fixtures/world/reference.yaml"
+
+// embeddedWorldPath is the reference world in fixtures.FS.
+const embeddedWorldPath = "world/reference.yaml"
 
 // SMS gateway states of a flow.
 const (
@@ -30,7 +38,10 @@ const (
 // a YAML file. A Server never changes it; its mutable state (rotated keys,
 // checksums, accepted calls) is the Server's own.
 type World struct {
-	Path     string // absolute path of the file it came from
+	// Path names the file it came from: an absolute path, a path in the
+	// fs.FS given to LoadWorldFS, or EmbeddedWorld's
+	// "embedded:fixtures/world/reference.yaml", which is no file on disk.
+	Path     string
 	Accounts []*Account
 	Flows    []*Flow // in file order
 	// NotWhitelisted and Invalid are the world's phones section.
@@ -71,9 +82,13 @@ type Flow struct {
 	Kind    string // profile.KindMulticast or profile.KindDialer
 	Account *Account
 	// SecurityID is the flow's secret; the server compares it in constant time.
-	SecurityID     string
-	PublicKeyFile  string // absolute
-	PrivateKeyFile string // absolute
+	SecurityID string
+	// PublicKeyFile and PrivateKeyFile name the key files as World.Path
+	// names the world's: absolute paths, or names in an fs.FS (such as
+	// "embedded:fixtures/keys/HealthM1_public.key") that are no files on
+	// disk. The keys themselves are PublicKey and PrivateKey.
+	PublicKeyFile  string
+	PrivateKeyFile string
 	PublicKey      *rsa.PublicKey
 	PrivateKey     *rsa.PrivateKey
 	TestingVersion bool
@@ -168,7 +183,9 @@ func (w *World) Whitelisted() []string {
 
 // Profile describes the world as a target for the conformance suite: every
 // role it plays, its phones, and the reference knobs (key rotation allowed,
-// since the reference server's flows are disposable).
+// since the reference server's flows are disposable). The flows carry their
+// loaded keys; their key file names are the world's (Flow.PublicKeyFile),
+// no files on disk for the embedded world.
 func (w *World) Profile(baseURL string) *profile.Profile {
 	p := &profile.Profile{
 		Name:   "reference",
@@ -195,34 +212,50 @@ func (w *World) Profile(baseURL string) *profile.Profile {
 	return p
 }
 
-// FindWorld returns the absolute path of the reference world, found by
-// walking up from the working directory to the module root (the directory
-// holding go.mod), so that tests of any package can load it.
+// FindWorld returns the absolute path of the reference world in the
+// repository, found by walking up from the working directory to the
+// module root (repo.Root), so that tests of any package can load it.
+// Outside the repository it is an error: DefaultWorld falls back to the
+// embedded copy instead.
 func FindWorld() (string, error) {
-	dir, err := os.Getwd()
+	root, err := repo.Root()
 	if err != nil {
+		return "", fmt.Errorf("finding the reference world: %w; pass the world file explicitly", err)
+	}
+	path := filepath.Join(root, filepath.FromSlash(DefaultWorldPath))
+	if _, err := os.Stat(path); err != nil {
 		return "", fmt.Errorf("finding the reference world: %w", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			path := filepath.Join(dir, filepath.FromSlash(DefaultWorldPath))
-			if _, err := os.Stat(path); err != nil {
-				return "", fmt.Errorf("finding the reference world: %w", err)
-			}
-			return path, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("finding the reference world: no go.mod above the working directory; pass the world file explicitly")
-		}
-		dir = parent
+	return path, nil
+}
+
+// DefaultWorld loads the reference world: the repository's
+// fixtures/world/reference.yaml when the working directory is inside the
+// repository (so an edit takes effect without rebuilding; a missing file
+// is an error naming it), else the copy embedded in the binary
+// (EmbeddedWorld).
+func DefaultWorld() (*World, error) {
+	root, err := repo.Root()
+	if errors.Is(err, repo.ErrNotFound) {
+		return EmbeddedWorld()
 	}
+	if err != nil {
+		return nil, fmt.Errorf("finding the reference world: %w", err)
+	}
+	return LoadWorld(filepath.Join(root, filepath.FromSlash(DefaultWorldPath)))
+}
+
+// EmbeddedWorld loads the reference world embedded in the binary, with its
+// TEST ONLY keys (fixtures.FS). Its World.Path and key file names start
+// "embedded:fixtures/": they are names, not files on disk.
+func EmbeddedWorld() (*World, error) {
+	return loadWorldFS(fixtures.FS, embeddedWorldPath, fixtures.EmbeddedPrefix, time.Now())
 }
 
 // LoadWorld reads and validates a world file. Errors name the file, the
 // line, the flow (or account) and the field. Key files are relative to the
-// world file. Conditions that depend on time (an expired account) are
-// judged at the current time.
+// world file (or absolute). Conditions that depend on time (an expired
+// account) are judged at the current time.
 func LoadWorld(path string) (*World, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -231,23 +264,55 @@ func LoadWorld(path string) (*World, error) {
 	return ParseWorld(path, data, time.Now())
 }
 
+// LoadWorldFS is LoadWorld for a world file in fsys, at name (a path as
+// fs.ValidPath has it). Its key files are read from fsys too: their paths
+// are relative to the world file and may not leave fsys. World.Path and
+// the flows' key files are paths in fsys.
+func LoadWorldFS(fsys fs.FS, name string) (*World, error) {
+	return loadWorldFS(fsys, name, "", time.Now())
+}
+
+// loadWorldFS names the files of fsys prefix + their path.
+func loadWorldFS(fsys fs.FS, name, prefix string, now time.Time) (*World, error) {
+	files := fsFiles{fsys: fsys, dir: path.Dir(name), prefix: prefix}
+	data, err := files.readFile(prefix + name)
+	if err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
+	return parseWorld(prefix+name, prefix+name, data, now, files)
+}
+
 // loadKeys reads a flow's key pair; the files must belong together.
-func loadKeys(pubPath, privPath string) (*rsa.PublicKey, *rsa.PrivateKey, string, error) {
-	pub, err := envelope.LoadPublicKey(pubPath)
+func loadKeys(files worldFiles, pubName, privName string) (*rsa.PublicKey, *rsa.PrivateKey, string, error) {
+	pub, err := readKey(files, pubName, "public key", envelope.ParsePublicKeyPEM)
 	if err != nil {
 		return nil, nil, "public-key", err
 	}
-	priv, err := envelope.LoadPrivateKey(privPath)
+	priv, err := readKey(files, privName, "private key", envelope.ParsePrivateKeyPEM)
 	if err != nil {
 		return nil, nil, "private-key", err
 	}
 	if !priv.PublicKey.Equal(pub) {
-		return nil, nil, "private-key", fmt.Errorf("%s does not belong to public-key %s", privPath, pubPath)
+		return nil, nil, "private-key", fmt.Errorf("%s does not belong to public-key %s", privName, pubName)
 	}
 	if pub.N.BitLen() < envelope.MinKeyBits {
 		return nil, nil, "public-key", fmt.Errorf("%d-bit key: want at least %d", pub.N.BitLen(), envelope.MinKeyBits)
 	}
 	return pub, priv, "", nil
+}
+
+// readKey reads and parses one key file; errors read as envelope.Load*'s.
+func readKey[K any](files worldFiles, name, what string, parse func([]byte) (K, error)) (K, error) {
+	var zero K
+	data, err := files.readFile(name)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", what, err)
+	}
+	key, err := parse(data)
+	if err != nil {
+		return zero, fmt.Errorf("%s %s: %w", what, name, err)
+	}
+	return key, nil
 }
 
 // splitRole splits "no-did-dialer" into "no-did" and "dialer".

@@ -33,7 +33,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs := flag.NewFlagSet("runner serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (host:port; port 0 picks a free port)")
-	worldPath := fs.String("world", "", "world `file` (default: fixtures/world/reference.yaml of this module)")
+	worldPath := fs.String("world", "", "world `file` (default: the repository's fixtures/world/reference.yaml; outside the repository, the copy built into this binary)")
 	showSecrets := fs.Bool("show-secrets", false, "also print the flows' security ids")
 	faultName := fs.String("fault", "", "make the server misbehave in the named way, to check that a test suite notices; \"list\" lists the faults")
 	quiet := fs.Bool("quiet", false, "do not log each request")
@@ -62,13 +62,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "runner serve: --fault: %v\n", err)
 		return exitUsage
 	}
-	if *worldPath == "" {
-		if *worldPath, err = refserver.FindWorld(); err != nil {
-			fmt.Fprintf(stderr, "runner serve: --world: %v\n", err)
-			return exitUsage
-		}
+	var world *refserver.World
+	if *worldPath != "" {
+		world, err = refserver.LoadWorld(*worldPath)
+	} else {
+		world, err = refserver.DefaultWorld()
 	}
-	world, err := refserver.LoadWorld(*worldPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "runner serve: --world: %v\n", err)
 		return exitUsage

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -30,7 +31,8 @@ type suiteCommand struct {
 // suiteRequest is one run as the suite package is asked for it.
 type suiteRequest struct {
 	target       *target.Target
-	featurePaths []string
+	featureFS    fs.FS    // holds featurePaths
+	featurePaths []string // "features/x.feature", or "features/x.feature:LINE" per scenario
 	tags         string
 	concurrency  int
 	timeout      time.Duration
@@ -112,7 +114,7 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 		console := reporting.NewLineWriter(stdout, redactor)
 		var runErr error
 		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
-			target: tgt, featurePaths: sel.paths, tags: cfg.tags,
+			target: tgt, featureFS: sel.source.fsys, featurePaths: sel.paths, tags: cfg.tags,
 			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: meta.Seed, redact: cfg.redact,
 			format: cfg.format, console: console,
 		})

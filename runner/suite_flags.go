@@ -27,7 +27,7 @@ type suiteConfig struct {
 	reportsDir   string
 	redact       bool
 	format       string
-	featuresDir  string // empty: features/ at the module root
+	featuresDir  string // empty: features/ of the repository, or the embedded copy
 }
 
 // Environment variables that stand in for --target and --profile, so that
@@ -76,7 +76,7 @@ func parseSuiteFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.reportsDir, "reports", "reports", "`directory` for cucumber.json, junit.xml and report.html")
 	noRedact := fs.Bool("no-redact", false, "show keys, security ids and phone numbers in reports and console (local debugging only)")
 	fs.StringVar(&cfg.format, "format", "progress", "console output while running: progress or pretty")
-	fs.StringVar(&cfg.featuresDir, "features", "", "`directory` of feature files (default: features/ at the module root)")
+	fs.StringVar(&cfg.featuresDir, "features", "", "`directory` of feature files (default: the repository's features/; outside the repository, the copy built into this binary)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -10,6 +10,7 @@ import (
 func runConformanceSuite(ctx context.Context, req suiteRequest) ([]byte, bool, error) {
 	cfg := suite.Config{
 		Profile:        req.target.Profile,
+		FeatureFS:      req.featureFS,
 		FeaturePaths:   req.featurePaths,
 		Tags:           req.tags,
 		Concurrency:    req.concurrency,

@@ -1,34 +1,24 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/kairos-conformance/kairos-conformance/features"
 	"github.com/kairos-conformance/kairos-conformance/reporting"
 	"github.com/kairos-conformance/kairos-conformance/suite"
 )
 
-// featureSource is where the feature files are: dir inside root. The
-// runner reads them through fsys (names "features/x.feature", as --list
-// shows them); godog gets them relative to the working directory.
+// featureSource is where the feature files are: the directory dir of fsys.
+// The runner and godog both read them through fsys, so a scenario's URI
+// ("features/x.feature", as --list and the reports show it) is the same
+// whether the files are on disk or embedded in the binary.
 type featureSource struct {
 	fsys fs.FS
-	root string // absolute
 	dir  string
-}
-
-// runPath is the path godog is given for a feature file uri.
-func (src featureSource) runPath(uri string) string {
-	path := filepath.Join(src.root, filepath.FromSlash(uri))
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, path); err == nil {
-			return rel
-		}
-	}
-	return path
+	name string // for messages: the directory's absolute path, or features.EmbeddedName
 }
 
 // selection is what the flags select, checked before any server starts.
@@ -60,13 +50,13 @@ func prepareSelection(cfg suiteConfig) (selection, error) {
 	}
 	notClient, _ := suite.Tags("")
 	all := selectScenarios(parsed, notClient, nil)
-	sel := selection{source: src, all: all, selected: selectScenarios(all, tags, cfg.name), paths: src.runPaths(featureFiles(all))}
+	sel := selection{source: src, all: all, selected: selectScenarios(all, tags, cfg.name), paths: featureFiles(all)}
 	if len(sel.selected) == 0 {
 		return sel, fmt.Errorf("%w (--tags %q, --name %q; %d scenarios in %s): an empty run would pass vacuously",
-			errEmptySelection, cfg.tags, nameOf(cfg), len(all), filepath.Join(src.root, src.dir))
+			errEmptySelection, cfg.tags, nameOf(cfg), len(all), src.name)
 	}
 	if cfg.name != nil {
-		sel.paths = src.runPaths(featurePaths(sel.selected))
+		sel.paths = featurePaths(sel.selected)
 	}
 	if cfg.knownFailing != "" {
 		data, err := os.ReadFile(cfg.knownFailing)
@@ -85,14 +75,6 @@ func prepareSelection(cfg suiteConfig) (selection, error) {
 		}
 	}
 	return sel, nil
-}
-
-func (src featureSource) runPaths(uris []string) []string {
-	out := make([]string, len(uris))
-	for i, u := range uris {
-		out[i] = src.runPath(u)
-	}
-	return out
 }
 
 // featureFiles lists the files the scenarios come from, in order.
@@ -114,8 +96,9 @@ func nameOf(cfg suiteConfig) string {
 }
 
 // findFeatures locates the feature files: --features if given, else
-// features/ in the module root found by walking up from the working
-// directory (so `go test ./runner` finds them as `go run ./runner` does).
+// features/ in the repository found by walking up from the working
+// directory (so `go test ./runner` finds them as `go run ./runner` does),
+// else, outside the repository, the copy embedded in the binary.
 func findFeatures(flagDir string) (featureSource, error) {
 	if flagDir != "" {
 		abs, err := filepath.Abs(flagDir)
@@ -126,23 +109,11 @@ func findFeatures(flagDir string) (featureSource, error) {
 			return featureSource{}, fmt.Errorf("--features: %s is not a directory", flagDir)
 		}
 		parent, base := filepath.Split(abs)
-		return featureSource{fsys: os.DirFS(parent), root: parent, dir: base}, nil
+		return featureSource{fsys: os.DirFS(parent), dir: base, name: abs}, nil
 	}
-	dir, err := os.Getwd()
+	fsys, name, err := features.Source()
 	if err != nil {
-		return featureSource{}, err
+		return featureSource{}, fmt.Errorf("%w (pass --features)", err)
 	}
-	for {
-		if st, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && !st.IsDir() {
-			if st, err := os.Stat(filepath.Join(dir, "features")); err == nil && st.IsDir() {
-				return featureSource{fsys: os.DirFS(dir), root: dir, dir: "features"}, nil
-			}
-			return featureSource{}, fmt.Errorf("no features/ directory beside %s (pass --features)", filepath.Join(dir, "go.mod"))
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return featureSource{}, errors.New("no go.mod above the working directory: run from the repository or pass --features")
-		}
-		dir = parent
-	}
+	return featureSource{fsys: fsys, dir: features.Dir, name: name}, nil
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
+	"github.com/kairos-conformance/kairos-conformance/internal/repo"
 	"github.com/kairos-conformance/kairos-conformance/profile"
 )
 
@@ -139,30 +140,20 @@ func fixturesFS(dir string) (fs.FS, error) {
 		}
 		return os.DirFS(dir), nil
 	}
-	if root, err := RepoRoot(); err == nil {
+	if root, err := repo.Root(); err == nil {
 		return os.DirFS(filepath.Join(root, "fixtures")), nil
 	}
 	return fixtures.FS, nil
 }
 
 // RepoRoot walks up from the working directory to the directory holding
-// this module's go.mod.
+// this module's go.mod (repo.Root).
 func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
+	root, err := repo.Root()
 	if err != nil {
-		return "", fmt.Errorf("steps: %w", err)
+		return "", fmt.Errorf("steps: %w; set the fixtures and features paths explicitly", err)
 	}
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.Contains(string(data), "module github.com/kairos-conformance/kairos-conformance\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("steps: the kairos-conformance repository (its go.mod) is not above the working directory; set the fixtures and features paths explicitly")
-		}
-		dir = parent
-	}
+	return root, nil
 }
 
 // nextID returns a client-identifier unique in this run and, through the

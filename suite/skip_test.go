@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/features"
 	"github.com/kairos-conformance/kairos-conformance/profile"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 	"github.com/kairos-conformance/kairos-conformance/steps"
@@ -128,17 +129,25 @@ func TestOneScenarioByLine(t *testing.T) {
 			line = i + 1
 		}
 	}
-	ctx, cancel := runContext(t)
-	defer cancel()
-	res, err := suite.Run(ctx, suite.Config{Profile: tg.Profile, HTTPClient: tg.HTTPClient, FeaturePaths: []string{fmt.Sprintf("%s:%d", path, line)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	scenarios, err := res.Scenarios()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(scenarios) != 1 || scenarios[0].Status != "passed" {
-		t.Errorf("%s", suite.CountText(scenarios))
+	// On disk, and in the copy embedded in the binary (as a runner built
+	// with go build reads it outside the repository).
+	for _, cfg := range []suite.Config{
+		{FeaturePaths: []string{fmt.Sprintf("%s:%d", path, line)}},
+		{FeatureFS: features.Embedded, FeaturePaths: []string{fmt.Sprintf("features/transport.feature:%d", line)}},
+	} {
+		ctx, cancel := runContext(t)
+		cfg.Profile, cfg.HTTPClient = tg.Profile, tg.HTTPClient
+		res, err := suite.Run(ctx, cfg)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		scenarios, err := res.Scenarios()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(scenarios) != 1 || scenarios[0].Status != "passed" {
+			t.Errorf("%s: %s", cfg.FeaturePaths[0], suite.CountText(scenarios))
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kairos-conformance/kairos-conformance/features"
 	"github.com/kairos-conformance/kairos-conformance/profile"
 	"github.com/kairos-conformance/kairos-conformance/steps"
 )
@@ -47,10 +49,16 @@ const (
 type Config struct {
 	// Profile is the target: Profile.Target is the base URL. Required.
 	Profile *profile.Profile
-	// FeaturePaths are feature files or directories (empty: the
-	// repository's features/ directory, found by walking up to go.mod).
-	// Scenarios tagged @client are always excluded.
+	// FeaturePaths are feature files or directories, or "file.feature:LINE"
+	// for one scenario: paths on disk, or in FeatureFS when it is set.
+	// Empty: features/ (package features' Source when FeatureFS is nil:
+	// the repository's directory, found by walking up to its go.mod, or
+	// outside the repository the copy embedded in the binary). Scenarios
+	// tagged @client are always excluded.
 	FeaturePaths []string
+	// FeatureFS, when set, holds FeaturePaths (slash-separated, as
+	// fs.ValidPath has them); godog's URIs are those paths.
+	FeatureFS fs.FS
 	// Tags is a godog tag expression ("@status-201,@status-400",
 	// "@security && ~@clock"); empty selects everything.
 	Tags string
@@ -98,17 +106,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Profile == nil {
 		return nil, errors.New("suite: Config.Profile is required")
 	}
-	paths := cfg.FeaturePaths
+	paths, fsys := cfg.FeaturePaths, cfg.FeatureFS
 	if len(paths) == 0 {
-		root, err := steps.RepoRoot()
-		if err != nil {
-			return nil, fmt.Errorf("suite: %w", err)
+		if fsys == nil {
+			var err error
+			if fsys, _, err = features.Source(); err != nil {
+				return nil, fmt.Errorf("suite: %w", err)
+			}
 		}
-		paths = []string{filepath.Join(root, "features")}
+		paths = []string{features.Dir}
 	}
 	for _, p := range paths {
 		// godog also takes "file.feature:LINE" for one scenario.
-		if _, err := os.Stat(lineSuffix.ReplaceAllString(p, "")); err != nil {
+		if err := statFeaturePath(fsys, lineSuffix.ReplaceAllString(p, "")); err != nil {
 			return nil, fmt.Errorf("suite: feature path: %w", err)
 		}
 	}
@@ -156,6 +166,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		Output:         console,
 		NoColors:       false,
 		Paths:          paths,
+		FS:             fsys, // nil: the disk
 		Tags:           tags,
 		Concurrency:    concurrency,
 		Randomize:      cfg.Seed,
@@ -179,6 +190,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 var lineSuffix = regexp.MustCompile(`:\d+$`)
+
+// statFeaturePath checks that path is in fsys, or on disk if fsys is nil.
+func statFeaturePath(fsys fs.FS, path string) error {
+	if fsys == nil {
+		_, err := os.Stat(path)
+		return err
+	}
+	_, err := fs.Stat(fsys, path)
+	return err
+}
 
 // Tags returns expr with the @client scenarios excluded, in godog's tag
 // syntax: "," separates alternatives, "&&" joins conditions, "~" negates.

@@ -131,15 +131,11 @@ func newTarget(base string, prof *profile.Profile, label string, client ClientOp
 	return &Target{URL: base, Profile: prof, Label: label, HTTPClient: hc, Now: time.Now}, nil
 }
 
-// ReferenceWorld loads the reference world (refserver.FindWorld: the
-// module's fixtures/world/reference.yaml, found from the working
-// directory).
+// ReferenceWorld loads the reference world (refserver.DefaultWorld): the
+// module's fixtures/world/reference.yaml when the working directory is
+// inside the repository, else the copy embedded in the binary.
 func ReferenceWorld() (*refserver.World, error) {
-	path, err := refserver.FindWorld()
-	if err != nil {
-		return nil, fmt.Errorf("the reference server needs its world: %w", err)
-	}
-	return refserver.LoadWorld(path)
+	return refserver.DefaultWorld()
 }
 
 func nameOr(name, fallback string) string {
