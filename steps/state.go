@@ -131,7 +131,7 @@ func (st *scenario) skip(format string, args ...any) error {
 }
 
 // mask applies the run's redaction and this scenario's secrets.
-func (st *scenario) mask(s string) string { return st.s.redact.text(s, st.secrets) }
+func (st *scenario) mask(s string) string { return st.s.redact.With(st.secrets...).String(s) }
 
 // addSecret registers a per-scenario secret (an AES key string).
 func (st *scenario) addSecret(s string) {

@@ -37,6 +37,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
 	"github.com/kairos-conformance/kairos-conformance/profile"
+	"github.com/kairos-conformance/kairos-conformance/reporting"
 )
 
 // DefaultRequestTimeout bounds every HTTP exchange a step makes.
@@ -83,7 +84,7 @@ type Suite struct {
 	vector    *publishedVector
 	runID     string
 	seq       atomic.Uint64
-	redact    *redactor
+	redact    *reporting.Redactor
 
 	// flowLocks serialise scenarios using the same rotatable flow: a
 	// rotation in one would invalidate the key another just sealed with.

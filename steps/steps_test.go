@@ -10,41 +10,25 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/profile"
 )
 
-func TestMaskPhones(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{`"7016225597"`, `"7016******"`},
-		{`["917016225598","+919876543210"]`, `["917016******","+919876******"]`},
-		{"number 8123456789.", "number 8123******."},
-		{`"12345"`, `"12345"`},           // not a valid number: not personal
-		{`"5123456789"`, `"5123456789"`}, // starts with 5: invalid
-		{"6a79da04-cf07-4c42-973f-998ea3380708", "6a79da04-cf07-4c42-973f-998ea3380708"},
-		{"id-701622559712", "id-701622559712"}, // part of a longer run / word
-		{"x7016225597", "x7016225597"},
-	}
-	for _, c := range cases {
-		if got := maskPhones(c.in); got != c.want {
-			t.Errorf("maskPhones(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
-func TestRedactor(t *testing.T) {
+// TestScenarioMask checks what the steps attach is masked with the run's
+// secrets and the scenario's own (its AES key strings), and left alone
+// under --no-redact.
+func TestScenarioMask(t *testing.T) {
 	sid := strings.Repeat("ab", 32)
+	key := "0123456789abcdef0123456789abcdef"
 	p := &profile.Profile{Flows: map[string]profile.Flow{"healthy-multicast": {FlowID: "HealthM1", SecurityID: sid}}}
-	r := newRedactor(true, p)
-	in := `{"security-id":"` + sid + `","aesKey":"0123456789abcdef0123456789abcdef","n":"7016225597"}` +
+	in := `{"flow":"` + sid + `","k":"` + key + `","n":"7016225597"}` +
 		"\n-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----"
-	got := r.text(in, []string{"0123456789abcdef0123456789abcdef"})
-	for _, secret := range []string{sid, "0123456789abcdef", "7016225597", "MIIB"} {
+	st := &scenario{s: &Suite{prof: p, redact: newRedactor(true, p)}, secrets: []string{key}}
+	got := st.mask(in)
+	for _, secret := range []string{sid, key, "7016225597", "MIIB"} {
 		if strings.Contains(got, secret) {
 			t.Errorf("%q survived redaction: %s", secret, got)
 		}
 	}
-	if !strings.Contains(got, "abab…[redacted, 64 chars]") || !strings.Contains(got, "7016******") {
-		t.Errorf("unexpected masking: %s", got)
-	}
-	if off := newRedactor(false, p); off.text(in, nil) != in {
-		t.Error("a disabled redactor changed the text")
+	st.s.redact = newRedactor(false, p)
+	if got := st.mask(in); got != in {
+		t.Errorf("--no-redact changed the text: %s", got)
 	}
 }
 
