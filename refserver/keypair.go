@@ -37,7 +37,13 @@ func (s *Server) generateKeyPair(x *exchange) *reply {
 	if subtle.ConstantTimeCompare([]byte(v[1]), []byte(f.SecurityID)) != 1 {
 		return refuse(statuscode.InvalidSecurityID)
 	}
+	select {
+	case s.keyGens <- struct{}{}:
+	case <-x.r.Context().Done(): // the caller gave up while waiting its turn
+		return refuse(statuscode.Failure)
+	}
 	priv, err := rsa.GenerateKey(rand.Reader, s.keyBits)
+	<-s.keyGens
 	if err != nil {
 		s.log.Error("generateKeyPair", "request-id", x.requestID, "flow-id", f.ID, "error", err.Error())
 		return refuse(statuscode.Failure)

@@ -47,9 +47,13 @@ const (
 
 // Bounds on the server's memory: the oldest entries go first.
 const (
-	maxChecksums       = 1 << 18
-	maxPullRecordsFlow = 20000
-	faultBodyLimit     = 16 << 20 // the no-body-limit fault still stops somewhere
+	maxChecksums = 1 << 18
+	// maxConcurrentKeyGens bounds generateKeyPair's CPU: a 4096-bit key
+	// takes seconds, and unbounded parallel rotations would starve every
+	// other request. Requests beyond it wait their turn.
+	maxConcurrentKeyGens = 2
+	maxPullRecordsFlow   = 20000
+	faultBodyLimit       = 16 << 20 // the no-body-limit fault still stops somewhere
 )
 
 // Options configure a Server. The zero value is a correct server on the
@@ -82,6 +86,7 @@ type Server struct {
 	routes    map[string]route
 	checksums *checksumStore
 	pulls     *pullStore
+	keyGens   chan struct{} // a slot per key generation under way
 	// dummyAES keys the decryption run for envelopes whose RSA half fails,
 	// so that every failure costs about the same (see openEnvelope).
 	dummyAES []byte
@@ -120,6 +125,7 @@ func New(world *World, opts Options) (*Server, error) {
 		flows:     map[string]*flowState{},
 		checksums: newChecksumStore(ChecksumWindow, maxChecksums),
 		pulls:     newPullStore(maxPullRecordsFlow),
+		keyGens:   make(chan struct{}, maxConcurrentKeyGens),
 		dummyAES:  envelope.DeriveAESKey(newUUID()),
 	}
 	if s.now == nil {
