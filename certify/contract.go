@@ -136,11 +136,17 @@ func Send(ctx context.Context, req *ClientRequest, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return req.PostEnvelope(ctx, env, stdout)
+}
+
+// PostEnvelope posts env as the JSON body and writes the response body to
+// stdout: the part of a client's job that comes after sealing.
+func (r *ClientRequest) PostEnvelope(ctx context.Context, env any, stdout io.Writer) error {
 	body, err := json.Marshal(env)
 	if err != nil {
 		return err
 	}
-	resp, err := req.Post(ctx, body)
+	resp, err := r.Post(ctx, body)
 	if err != nil {
 		return err
 	}

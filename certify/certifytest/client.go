@@ -3,7 +3,6 @@ package certifytest
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -50,14 +49,5 @@ func post(ctx context.Context, req *certify.ClientRequest, m Mistake, stdout io.
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(env)
-	if err != nil {
-		return err
-	}
-	resp, err := req.Post(ctx, body)
-	if err != nil {
-		return err
-	}
-	_, err = stdout.Write(resp)
-	return err
+	return req.PostEnvelope(ctx, env, stdout)
 }
