@@ -7,8 +7,8 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/kairos-conformance/kairos-conformance/steps/clientsteps"
-	"github.com/kairos-conformance/kairos-conformance/suite"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
 // wantClientScenarios is the size of the client suite (features/client).

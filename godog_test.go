@@ -33,10 +33,10 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
+	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 	"github.com/kairos-conformance/kairos-conformance/steps"
-	"github.com/kairos-conformance/kairos-conformance/steps/clientsteps"
-	"github.com/kairos-conformance/kairos-conformance/target"
 )
 
 // Environment variables that aim and shape the run.

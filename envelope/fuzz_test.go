@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/strictjson"
+	"github.com/kairos-conformance/kairos-conformance/internal/strictjson"
 )
 
 // FuzzOpen feeds Open arbitrary field values. Open must never panic, must

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/kairos-conformance/kairos-conformance/strictjson"
+	"github.com/kairos-conformance/kairos-conformance/internal/strictjson"
 )
 
 // Stage names the step of Open that failed.

@@ -7,7 +7,7 @@
 #   go run ./runner certify-client --client-cmd "sh examples/client-openssl.sh"
 #
 # Outside certification, set the same variables yourself (see
-# certify/README.md for the contract).
+# internal/certify/README.md for the contract).
 set -eu
 
 : "${KAIROS_URL:?}" "${KAIROS_FLOW_ID:?}" "${KAIROS_PUBLIC_KEY_FILE:?}" "${KAIROS_PAYLOAD_FILE:?}"

@@ -1,7 +1,7 @@
 // Package features holds the conformance suite's feature files: the server
 // suite (*.feature here, embedded so that a runner binary works outside the
 // repository) and, in package client, the @client suite. Their steps are in
-// package steps and steps/clientsteps.
+// package steps and internal/certify/clientsteps.
 package features
 
 import (

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // The encrypted create path costs one RSA-4096 private-key operation plus
@@ -32,7 +32,7 @@ func benchBodies(b *testing.B, n int) (*Server, [][]byte) {
 
 func serveBench(b *testing.B, srv *Server, body []byte) {
 	rec := serveDirect(srv, PathEncMulticastCreate, body)
-	if c := decodeCode(b, rec.Body.Bytes()); c != statuscode.Success {
+	if c := decodeCode(b, rec.Body.Bytes()); c != protocol.Success {
 		b.Fatalf("answered %s", c)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // callRequest is one entry of a payload's calls, checked by rule 12.
@@ -92,22 +92,22 @@ func validKeys(raw json.RawMessage) bool {
 
 // flowRefusal is rules 13-19: what the flow's account and setup refuse,
 // in the spec's order.
-func flowRefusal(f *flowState, now time.Time) statuscode.Code {
+func flowRefusal(f *flowState, now time.Time) protocol.Code {
 	switch {
 	case f.Account.Expired(now):
-		return statuscode.ValidityExpired
+		return protocol.ValidityExpired
 	case f.Account.Balance <= 0:
-		return statuscode.InsufficientBalance
+		return protocol.InsufficientBalance
 	case len(f.DIDs) == 0:
-		return statuscode.DIDNotMapped
+		return protocol.DIDNotMapped
 	case len(f.Masks) == 0:
-		return statuscode.NoMaskAvailable
+		return protocol.NoMaskAvailable
 	case f.Gateway == GatewayInvalid:
-		return statuscode.InvalidGatewayID
+		return protocol.InvalidGatewayID
 	case f.Gateway == GatewayFailing:
-		return statuscode.FailureFromGateway
+		return protocol.FailureFromGateway
 	case f.Failing:
-		return statuscode.Failure
+		return protocol.Failure
 	}
 	return 0
 }
@@ -115,27 +115,27 @@ func flowRefusal(f *flowState, now time.Time) statuscode.Code {
 // judgeCalls is rule 21: each call's code, 200 if accepted. Under TEST the
 // whitelist is checked first, so an invalid number there gets 402; one bad
 // number, alternates included, refuses the whole call.
-func (s *Server) judgeCalls(calls []callRequest, test bool, f *flowState) ([]statuscode.Code, int) {
-	codes := make([]statuscode.Code, len(calls))
+func (s *Server) judgeCalls(calls []callRequest, test bool, f *flowState) ([]protocol.Code, int) {
+	codes := make([]protocol.Code, len(calls))
 	accepted := 0
 	for i, c := range calls {
-		codes[i] = statuscode.Success
+		codes[i] = protocol.Success
 		for _, n := range c.numbers {
 			national, _ := nationalNumber(n)
 			if test && !f.testPhones[national] && !s.fault.is(faultIgnoreTestWhitelist) {
-				codes[i] = statuscode.PhoneNotWhitelisted
+				codes[i] = protocol.PhoneNotWhitelisted
 				break
 			}
 		}
-		if codes[i] == statuscode.Success {
+		if codes[i] == protocol.Success {
 			for _, n := range c.numbers {
 				if _, ok := nationalNumber(n); !ok {
-					codes[i] = statuscode.InvalidContactNumber
+					codes[i] = protocol.InvalidContactNumber
 					break
 				}
 			}
 		}
-		if codes[i] == statuscode.Success {
+		if codes[i] == protocol.Success {
 			accepted++
 		}
 	}
@@ -145,7 +145,7 @@ func (s *Server) judgeCalls(calls []callRequest, test bool, f *flowState) ([]sta
 // accept is rule 22: 200 if every call was accepted, 209 if some were, else
 // the first call's code; call-details in request order either way. Accepted
 // calls get a phonon-uuid and are kept for the Pull API.
-func (s *Server) accept(x *exchange, f *flowState, apiVersion string, calls []callRequest, codes []statuscode.Code, accepted int) *reply {
+func (s *Server) accept(x *exchange, f *flowState, apiVersion string, calls []callRequest, codes []protocol.Code, accepted int) *reply {
 	rep := &reply{logFlow: f.ID, callDetails: make([]callDetail, len(calls))}
 	var records []pullRecord
 	for i, c := range calls {
@@ -153,7 +153,7 @@ func (s *Server) accept(x *exchange, f *flowState, apiVersion string, calls []ca
 		if s.fault.is(faultWrongEcho) {
 			cd.ClientIdentifier += "-wrong"
 		}
-		if codes[i] == statuscode.Success {
+		if codes[i] == protocol.Success {
 			cd.PhononUUID = newUUID()
 			records = append(records, pullRecord{
 				RequestID: x.requestID, PhononUUID: cd.PhononUUID, ClientIdentifier: c.clientID,
@@ -168,9 +168,9 @@ func (s *Server) accept(x *exchange, f *flowState, apiVersion string, calls []ca
 	s.pulls.add(f.ID, records)
 	switch {
 	case accepted == len(calls):
-		rep.code = statuscode.Success
+		rep.code = protocol.Success
 	case accepted > 0:
-		rep.code = statuscode.PartialSuccess
+		rep.code = protocol.PartialSuccess
 	default:
 		rep.code = codes[0]
 	}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // TestConcurrentRepeats: 50 identical requests at once over HTTP, exactly
@@ -25,7 +25,7 @@ func TestConcurrentRepeats(t *testing.T) {
 				body = seal(t, f, f.ID, body)
 			}
 			const n = 50
-			codes := make([]statuscode.Code, n)
+			codes := make([]protocol.Code, n)
 			var wg sync.WaitGroup
 			start := make(chan struct{})
 			for i := range n {
@@ -36,11 +36,11 @@ func TestConcurrentRepeats(t *testing.T) {
 			}
 			close(start)
 			wg.Wait()
-			count := map[statuscode.Code]int{}
+			count := map[protocol.Code]int{}
 			for _, c := range codes {
 				count[c]++
 			}
-			if count[statuscode.Success] != 1 || count[statuscode.ChecksumRepeated] != n-1 {
+			if count[protocol.Success] != 1 || count[protocol.ChecksumRepeated] != n-1 {
 				t.Errorf("answers %v, want one 200 and %d x 201", count, n-1)
 			}
 		})
@@ -48,14 +48,14 @@ func TestConcurrentRepeats(t *testing.T) {
 }
 
 // postCode sends a request from any goroutine; 0 means it failed.
-func postCode(h *harness, path string, body []byte) statuscode.Code {
+func postCode(h *harness, path string, body []byte) protocol.Code {
 	resp, err := h.http.Client().Post(h.http.URL+path, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return 0
 	}
 	defer resp.Body.Close()
 	var r struct {
-		Code statuscode.Code `json:"api-response-code"`
+		Code protocol.Code `json:"api-response-code"`
 	}
 	if json.NewDecoder(resp.Body).Decode(&r) != nil {
 		return 0
@@ -74,12 +74,12 @@ func TestChecksumWindow(t *testing.T) {
 	body := payload(f, func(p map[string]any) {
 		p["calls"].([]any)[0].(map[string]any)["start-time"] = "2026-06-10T10:00:00Z"
 	})
-	h.create(f, true, body).expect(t, statuscode.Success, http.StatusOK)
+	h.create(f, true, body).expect(t, protocol.Success, http.StatusOK)
 	set(testNow.Add(ChecksumWindow - time.Second))
-	h.create(f, true, body).expect(t, statuscode.ChecksumRepeated, http.StatusOK)
+	h.create(f, true, body).expect(t, protocol.ChecksumRepeated, http.StatusOK)
 	set(testNow.Add(ChecksumWindow))
-	h.create(f, false, body).expect(t, statuscode.Success, http.StatusOK)
-	h.create(f, true, body).expect(t, statuscode.ChecksumRepeated, http.StatusOK)
+	h.create(f, false, body).expect(t, protocol.Success, http.StatusOK)
+	h.create(f, true, body).expect(t, protocol.ChecksumRepeated, http.StatusOK)
 }
 
 // TestChecksumStoreBounded: expired entries are evicted as new ones come,

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // codeCase triggers one status code on a create endpoint.
 type codeCase struct {
-	code      statuscode.Code
+	code      protocol.Code
 	condition string // the flow's role condition
 	plainToo  bool   // the code applies on the plain endpoints as well
 	// body builds the request for flow f; nil sends payload(f, mutate...).
@@ -26,32 +26,32 @@ type codeCase struct {
 func codeCases() []codeCase {
 	otherSecurityID := strings.Repeat("ab", 32)
 	return []codeCase{
-		{code: statuscode.Success, condition: "healthy", plainToo: true, check: checkAccepted(1, 1)},
-		{code: statuscode.PartialSuccess, condition: "healthy", plainToo: true,
+		{code: protocol.Success, condition: "healthy", plainToo: true, check: checkAccepted(1, 1)},
+		{code: protocol.PartialSuccess, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) { p["calls"] = []any{call(), call("12345"), call("917016225597")} },
 			check: func(t testing.TB, r *result) {
 				checkAccepted(3, 2)(t, r)
-				if cd := r.body.CallDetails[1]; cd.Code != statuscode.InvalidContactNumber || cd.Message != "Invalid Contact Number" {
+				if cd := r.body.CallDetails[1]; cd.Code != protocol.InvalidContactNumber || cd.Message != "Invalid Contact Number" {
 					t.Errorf("refused call: %+v", cd)
 				}
 			}},
-		{code: statuscode.ChecksumRepeated, condition: "healthy", plainToo: true, repeat: true},
-		{code: statuscode.InvalidSecurityID, condition: "healthy", plainToo: true,
+		{code: protocol.ChecksumRepeated, condition: "healthy", plainToo: true, repeat: true},
+		{code: protocol.InvalidSecurityID, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) { p["security-id"] = otherSecurityID }},
-		{code: statuscode.InvalidAPIVersion, condition: "healthy", plainToo: true,
+		{code: protocol.InvalidAPIVersion, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) { p["api-version"] = "2.0" }},
-		{code: statuscode.InvalidGatewayID, condition: "invalid-gateway", plainToo: true},
-		{code: statuscode.InvalidContactNumber, condition: "healthy", plainToo: true,
+		{code: protocol.InvalidGatewayID, condition: "invalid-gateway", plainToo: true},
+		{code: protocol.InvalidContactNumber, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) { p["calls"] = []any{call("7016225597", "5123456789")} },
 			check:  checkAccepted(1, 0)},
-		{code: statuscode.FailureFromGateway, condition: "failing-gateway", plainToo: true},
-		{code: statuscode.DIDNotMapped, condition: "no-did", plainToo: true},
-		{code: statuscode.NoMaskAvailable, condition: "no-mask", plainToo: true},
-		{code: statuscode.InvalidMandatoryParameters, condition: "healthy", plainToo: true,
+		{code: protocol.FailureFromGateway, condition: "failing-gateway", plainToo: true},
+		{code: protocol.DIDNotMapped, condition: "no-did", plainToo: true},
+		{code: protocol.NoMaskAvailable, condition: "no-mask", plainToo: true},
+		{code: protocol.InvalidMandatoryParameters, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) { delete(p["calls"].([]any)[0].(map[string]any), "client-identifier") }},
-		{code: statuscode.ValidityExpired, condition: "validity-expired", plainToo: true},
-		{code: statuscode.InsufficientBalance, condition: "zero-balance", plainToo: true},
-		{code: statuscode.InvalidFlowID, condition: "healthy", plainToo: true,
+		{code: protocol.ValidityExpired, condition: "validity-expired", plainToo: true},
+		{code: protocol.InsufficientBalance, condition: "zero-balance", plainToo: true},
+		{code: protocol.InvalidFlowID, condition: "healthy", plainToo: true,
 			body: func(t testing.TB, f *Flow, encrypted bool) []byte {
 				p := payload(f, func(p map[string]any) { p["flow-id"] = "ZZZZZZZZ" })
 				if encrypted {
@@ -59,9 +59,9 @@ func codeCases() []codeCase {
 				}
 				return p
 			}},
-		{code: statuscode.EmptyCallList, condition: "healthy", plainToo: true,
+		{code: protocol.EmptyCallList, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) { p["calls"] = []any{} }},
-		{code: statuscode.MaxDataListSizeExceeded, condition: "healthy", plainToo: true,
+		{code: protocol.MaxDataListSizeExceeded, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) {
 				calls := make([]any, MaxCallsPerRequest+1)
 				for i := range calls {
@@ -69,20 +69,20 @@ func codeCases() []codeCase {
 				}
 				p["calls"] = calls
 			}},
-		{code: statuscode.InvalidFlowVersion, condition: "no-testing-version", plainToo: true,
+		{code: protocol.InvalidFlowVersion, condition: "no-testing-version", plainToo: true,
 			mutate: func(p map[string]any) { p["api-version"] = "TEST" }},
-		{code: statuscode.InvalidFormat, condition: "healthy", plainToo: true,
+		{code: protocol.InvalidFormat, condition: "healthy", plainToo: true,
 			body: func(t testing.TB, f *Flow, encrypted bool) []byte {
 				if encrypted { // well-formed JSON, but the envelope does not open
 					return []byte(`{"requestEncryptedValue":"AAAA","requestDigitalSignatureValue":"AAAA","flow-id":"` + f.ID + `"}`)
 				}
 				return []byte(`["not", "an", "object"]`)
 			}},
-		{code: statuscode.IPNotWhitelisted, condition: "ip-not-whitelisted", plainToo: true},
-		{code: statuscode.PhoneNotWhitelisted, condition: "healthy", plainToo: true,
+		{code: protocol.IPNotWhitelisted, condition: "ip-not-whitelisted", plainToo: true},
+		{code: protocol.PhoneNotWhitelisted, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) { p["api-version"] = "TEST"; p["calls"] = []any{call("8123456789")} },
 			check:  checkAccepted(1, 0)},
-		{code: statuscode.Failure, condition: "failing", plainToo: true},
+		{code: protocol.Failure, condition: "failing", plainToo: true},
 	}
 }
 
@@ -118,7 +118,7 @@ func checkAccepted(n, accepted int) func(t testing.TB, r *result) {
 // multicast and dialer endpoints, and on the plain ones where it applies.
 func TestCodes(t *testing.T) {
 	h := newHarness(t, Options{})
-	reached := map[statuscode.Code]int{}
+	reached := map[protocol.Code]int{}
 	var uuids = map[string][]string{} // by flow, for the Pull API
 	for _, kind := range kinds {
 		for _, encrypted := range []bool{true, false} {
@@ -143,21 +143,21 @@ func TestCodes(t *testing.T) {
 				})
 			}
 		}
-		t.Run(kind+"/pull/"+statuscode.NoDataAvailable.String(), func(t *testing.T) {
+		t.Run(kind+"/pull/"+protocol.NoDataAvailable.String(), func(t *testing.T) {
 			f := h.flow("healthy", kind)
 			if len(uuids[f.ID]) == 0 {
 				t.Fatal("no call was accepted")
 			}
-			pull(t, h, f, []string{"00000000-0000-4000-8000-000000000000"}).expect(t, statuscode.NoDataAvailable, http.StatusOK)
+			pull(t, h, f, []string{"00000000-0000-4000-8000-000000000000"}).expect(t, protocol.NoDataAvailable, http.StatusOK)
 			r := pull(t, h, f, append([]string{"00000000-0000-4000-8000-000000000000"}, uuids[f.ID]...))
-			r.expect(t, statuscode.Success, http.StatusOK)
+			r.expect(t, protocol.Success, http.StatusOK)
 			if len(r.body.Data) != len(uuids[f.ID]) {
 				t.Errorf("pull: %d records for %d uuids", len(r.body.Data), len(uuids[f.ID]))
 			}
-			reached[statuscode.NoDataAvailable]++
+			reached[protocol.NoDataAvailable]++
 		})
 	}
-	for _, c := range statuscode.All() {
+	for _, c := range protocol.All() {
 		if reached[c] != 2 {
 			t.Errorf("%s reached on %d of the 2 kinds", c, reached[c])
 		}

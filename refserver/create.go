@@ -8,7 +8,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // createEncrypted serves the encrypted create endpoints: rules 1-4 on the
@@ -16,27 +16,27 @@ import (
 func (s *Server) createEncrypted(x *exchange) *reply {
 	env, ok := s.parseEnvelope(x.body) // rule 1
 	if !ok {
-		return &reply{code: statuscode.InvalidFormat}
+		return &reply{code: protocol.InvalidFormat}
 	}
 	f, ok := s.flowOfKind(env.FlowID, x.route.kind) // rule 2: the key cannot be chosen
 	if !ok {
-		return &reply{code: statuscode.InvalidFlowID}
+		return &reply{code: protocol.InvalidFlowID}
 	}
 	ipChecked := !s.fault.is(faultIPCheckAfterOpen)
 	if ipChecked && !s.callerAllowed(x, f) { // rule 3, before any RSA work
-		return &reply{code: statuscode.IPNotWhitelisted, logFlow: f.ID}
+		return &reply{code: protocol.IPNotWhitelisted, logFlow: f.ID}
 	}
 	payload, members, stage := s.openEnvelope(env, f.key.Load()) // rule 4
 	if stage != 0 {
 		s.log.Debug("envelope did not open", "request-id", x.requestID, "flow-id", f.ID, "stage", stage.String())
-		rep := &reply{code: statuscode.InvalidFormat, logFlow: f.ID}
+		rep := &reply{code: protocol.InvalidFormat, logFlow: f.ID}
 		if s.fault.is(faultLeakStage) {
-			rep.message = statuscode.InvalidFormat.Message() + ": " + stage.String()
+			rep.message = protocol.InvalidFormat.Message() + ": " + stage.String()
 		}
 		return rep
 	}
 	if !ipChecked && !s.callerAllowed(x, f) {
-		return &reply{code: statuscode.IPNotWhitelisted, logFlow: f.ID}
+		return &reply{code: protocol.IPNotWhitelisted, logFlow: f.ID}
 	}
 	sum := payload
 	if s.fault.is(faultChecksumCiphertext) {
@@ -49,7 +49,7 @@ func (s *Server) createEncrypted(x *exchange) *reply {
 func (s *Server) createPlain(x *exchange) *reply {
 	members, err := s.object(x.body) // rule 1
 	if err != nil {
-		return &reply{code: statuscode.InvalidFormat}
+		return &reply{code: protocol.InvalidFormat}
 	}
 	return s.create(x, members, x.body, nil)
 }
@@ -66,41 +66,41 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 	if outer != nil {
 		logFlow = outer.ID
 	}
-	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: logFlow} }
+	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: logFlow} }
 
 	v, err := stringFields(p, "api-version", "security-id", "flow-id")
 	callsRaw, isList := jsonArray(p["calls"])
 	if err != nil || !isList { // rule 5
-		return refuse(statuscode.InvalidMandatoryParameters)
+		return refuse(protocol.InvalidMandatoryParameters)
 	}
 	apiVersion, securityID, flowID := v[0], v[1], v[2]
 	if apiVersion != "1.0" && apiVersion != "TEST" { // rule 6
-		return refuse(statuscode.InvalidAPIVersion)
+		return refuse(protocol.InvalidAPIVersion)
 	}
 	f, ok := s.flowOfKind(flowID, x.route.kind) // rule 7
 	if !ok || (outer != nil && outer.ID != flowID) {
-		return refuse(statuscode.InvalidFlowID)
+		return refuse(protocol.InvalidFlowID)
 	}
 	logFlow = f.ID
 	if outer == nil && !s.callerAllowed(x, f) { // rule 3, plain endpoints
-		return refuse(statuscode.IPNotWhitelisted)
+		return refuse(protocol.IPNotWhitelisted)
 	}
 	if subtle.ConstantTimeCompare([]byte(securityID), []byte(f.SecurityID)) != 1 { // rule 8
-		return refuse(statuscode.InvalidSecurityID)
+		return refuse(protocol.InvalidSecurityID)
 	}
 	test := apiVersion == "TEST"
 	switch {
 	case test && !f.TestingVersion: // rule 9
-		return refuse(statuscode.InvalidFlowVersion)
+		return refuse(protocol.InvalidFlowVersion)
 	case len(callsRaw) == 0: // rule 10
-		return refuse(statuscode.EmptyCallList)
+		return refuse(protocol.EmptyCallList)
 	case len(callsRaw) > MaxCallsPerRequest: // rule 11
-		return refuse(statuscode.MaxDataListSizeExceeded)
+		return refuse(protocol.MaxDataListSizeExceeded)
 	}
 	now := s.now()
 	calls, ok := s.parseCalls(callsRaw, now) // rule 12
 	if !ok {
-		return refuse(statuscode.InvalidMandatoryParameters)
+		return refuse(protocol.InvalidMandatoryParameters)
 	}
 	if c := flowRefusal(f, now); c != 0 { // rules 13-19
 		return refuse(c)
@@ -115,7 +115,7 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 	}
 	record := accepted > 0 || s.fault.is(faultChecksumRecordsRefused)
 	if !s.fault.is(faultSkipChecksum) && s.admitChecksum(key, now, record) { // rule 20
-		return refuse(statuscode.ChecksumRepeated)
+		return refuse(protocol.ChecksumRepeated)
 	}
 	return s.accept(x, f, apiVersion, calls, codes, accepted) // rules 21-22
 }

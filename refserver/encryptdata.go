@@ -4,7 +4,7 @@ import (
 	"encoding/base64"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // maxKeyB64 is the longest base64 key string PKCS#1 v1.5 fits in one
@@ -20,24 +20,24 @@ const maxKeyB64 = 501
 func (s *Server) encryptData(x *exchange) *reply {
 	p, err := s.object(x.body)
 	if err != nil {
-		return &reply{code: statuscode.InvalidFormat}
+		return &reply{code: protocol.InvalidFormat}
 	}
 	v, err := stringFields(p, "requestValue", "aesKey", "flow-id")
 	if err != nil || v[0] == "" || v[1] == "" || base64.StdEncoding.EncodedLen(len(v[1])) > maxKeyB64 {
-		return &reply{code: statuscode.InvalidMandatoryParameters}
+		return &reply{code: protocol.InvalidMandatoryParameters}
 	}
 	requestValue, aesKey := v[0], v[1]
 	f, ok := s.flows[v[2]]
 	if !ok {
-		return &reply{code: statuscode.InvalidFlowID}
+		return &reply{code: protocol.InvalidFlowID}
 	}
-	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: f.ID} }
+	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: f.ID} }
 	if !s.callerAllowed(x, f) {
-		return refuse(statuscode.IPNotWhitelisted)
+		return refuse(protocol.IPNotWhitelisted)
 	}
 	payload, err := envelope.DecodeStrict(requestValue)
 	if err != nil {
-		return refuse(statuscode.InvalidFormat)
+		return refuse(protocol.InvalidFormat)
 	}
 	opts := &envelope.SealOptions{Key: aesKey}
 	if s.fault.is(faultEncryptDataRandomKey) {
@@ -48,10 +48,10 @@ func (s *Server) encryptData(x *exchange) *reply {
 	sealed, err := envelope.SealDetailed(payload, f.ID, &f.key.Load().PublicKey, opts)
 	if err != nil {
 		// The key string fits 4096 bits but not a smaller rotated key.
-		return refuse(statuscode.InvalidMandatoryParameters)
+		return refuse(protocol.InvalidMandatoryParameters)
 	}
 	return &reply{
-		code: statuscode.Success, logFlow: f.ID, flowID: f.ID,
+		code: protocol.Success, logFlow: f.ID, flowID: f.ID,
 		requestEncryptedValue:        sealed.RequestEncryptedValue,
 		requestDigitalSignatureValue: sealed.RequestDigitalSignatureValue,
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 type publishedVector struct {
@@ -48,7 +48,7 @@ func TestEncryptDataPublishedVector(t *testing.T) {
 	h := newHarness(t, Options{})
 	f := h.flow("healthy", profile.KindMulticast)
 	r := h.post(PathEncryptData, encryptDataBody(v.PayloadB64, v.AESKey, f.ID))
-	r.expect(t, statuscode.Success, http.StatusOK)
+	r.expect(t, protocol.Success, http.StatusOK)
 	if r.body.EncValue != v.EncryptedValue {
 		t.Errorf("requestEncryptedValue differs from the published one:\n got %s\nwant %s", r.body.EncValue, v.EncryptedValue)
 	}
@@ -76,16 +76,16 @@ func TestEncryptDataOrder(t *testing.T) {
 		return func(*harness) []byte { return encryptDataBody(v, k, id) }
 	}
 	runRawCases(t, h, []rawCase{
-		{"not JSON", PathEncryptData, raw(`{`), statuscode.InvalidFormat},
-		{"missing aesKey", PathEncryptData, raw(`{"requestValue":"` + p + `","flow-id":"` + f.ID + `"}`), statuscode.InvalidMandatoryParameters},
-		{"aesKey a number", PathEncryptData, raw(`{"requestValue":"` + p + `","aesKey":1234,"flow-id":"` + f.ID + `"}`), statuscode.InvalidMandatoryParameters},
-		{"empty aesKey over unknown flow", PathEncryptData, body(p, "", "ZZZZZZZZ"), statuscode.InvalidMandatoryParameters},
-		{"aesKey too long", PathEncryptData, body(p, longest+"k", f.ID), statuscode.InvalidMandatoryParameters},
-		{"aesKey of the longest length", PathEncryptData, body(p, longest, f.ID), statuscode.Success},
-		{"unknown flow over IP", PathEncryptData, body("!", "abcd1234", "ZZZZZZZZ"), statuscode.InvalidFlowID},
-		{"IP over base64", PathEncryptData, body("!", "abcd1234", noIP.ID), statuscode.IPNotWhitelisted},
-		{"requestValue not base64", PathEncryptData, body(p+"\n", "abcd1234", f.ID), statuscode.InvalidFormat},
-		{"any kind of flow", PathEncryptData, body(p, "abcd1234", h.flow("healthy", profile.KindMulticast).ID), statuscode.Success},
+		{"not JSON", PathEncryptData, raw(`{`), protocol.InvalidFormat},
+		{"missing aesKey", PathEncryptData, raw(`{"requestValue":"` + p + `","flow-id":"` + f.ID + `"}`), protocol.InvalidMandatoryParameters},
+		{"aesKey a number", PathEncryptData, raw(`{"requestValue":"` + p + `","aesKey":1234,"flow-id":"` + f.ID + `"}`), protocol.InvalidMandatoryParameters},
+		{"empty aesKey over unknown flow", PathEncryptData, body(p, "", "ZZZZZZZZ"), protocol.InvalidMandatoryParameters},
+		{"aesKey too long", PathEncryptData, body(p, longest+"k", f.ID), protocol.InvalidMandatoryParameters},
+		{"aesKey of the longest length", PathEncryptData, body(p, longest, f.ID), protocol.Success},
+		{"unknown flow over IP", PathEncryptData, body("!", "abcd1234", "ZZZZZZZZ"), protocol.InvalidFlowID},
+		{"IP over base64", PathEncryptData, body("!", "abcd1234", noIP.ID), protocol.IPNotWhitelisted},
+		{"requestValue not base64", PathEncryptData, body(p+"\n", "abcd1234", f.ID), protocol.InvalidFormat},
+		{"any kind of flow", PathEncryptData, body(p, "abcd1234", h.flow("healthy", profile.KindMulticast).ID), protocol.Success},
 	})
 }
 
@@ -104,20 +104,20 @@ func TestGenerateKeyPair(t *testing.T) {
 
 	var wg sync.WaitGroup // other flows are served during the rotation
 	wg.Go(func() {
-		h.create(healthy, true, payload(healthy)).expect(t, statuscode.Success, http.StatusOK)
+		h.create(healthy, true, payload(healthy)).expect(t, protocol.Success, http.StatusOK)
 	})
 	r := h.post(PathGenerateKeyPair, body(f.ID, f.SecurityID))
 	wg.Wait()
-	r.expect(t, statuscode.Success, http.StatusOK)
+	r.expect(t, protocol.Success, http.StatusOK)
 	pub, err := envelope.ParsePublicKeyPEM([]byte(r.body.PublicKey))
 	if err != nil || pub.N.BitLen() != 2048 || r.body.FlowID != f.ID || !strings.HasPrefix(r.body.PublicKey, "-----BEGIN PUBLIC KEY-----") {
 		t.Fatalf("public-key %q (%v), flow-id %q", r.body.PublicKey, err, r.body.FlowID)
 	}
-	h.post(PathEncDialerCreate, old).expect(t, statuscode.InvalidFormat, http.StatusOK)
+	h.post(PathEncDialerCreate, old).expect(t, protocol.InvalidFormat, http.StatusOK)
 	rotated := *f
 	rotated.PublicKey = pub
-	h.create(&rotated, true, payload(f)).expect(t, statuscode.Success, http.StatusOK)
-	h.create(healthy, true, payload(healthy)).expect(t, statuscode.Success, http.StatusOK)
+	h.create(&rotated, true, payload(f)).expect(t, protocol.Success, http.StatusOK)
+	h.create(healthy, true, payload(healthy)).expect(t, protocol.Success, http.StatusOK)
 	if got, _ := h.srv.PublicKey(f.ID); !got.Equal(pub) {
 		t.Error("Server.PublicKey does not return the new key")
 	}
@@ -125,14 +125,14 @@ func TestGenerateKeyPair(t *testing.T) {
 		t.Error("the rotation changed the World")
 	}
 	fresh := newHarness(t, Options{})
-	fresh.post(PathEncDialerCreate, old).expect(t, statuscode.Success, http.StatusOK)
+	fresh.post(PathEncDialerCreate, old).expect(t, protocol.Success, http.StatusOK)
 
 	noIP := h.flow("ip-not-whitelisted", profile.KindMulticast)
 	runRawCases(t, h, []rawCase{
-		{"missing security-id", PathGenerateKeyPair, func(*harness) []byte { return []byte(`{"flow-id":"` + f.ID + `"}`) }, statuscode.InvalidMandatoryParameters},
-		{"unknown flow", PathGenerateKeyPair, func(*harness) []byte { return body("ZZZZZZZZ", f.SecurityID) }, statuscode.InvalidFlowID},
-		{"IP over security-id", PathGenerateKeyPair, func(*harness) []byte { return body(noIP.ID, "wrong") }, statuscode.IPNotWhitelisted},
-		{"wrong security-id", PathGenerateKeyPair, func(*harness) []byte { return body(f.ID, healthy.SecurityID) }, statuscode.InvalidSecurityID},
+		{"missing security-id", PathGenerateKeyPair, func(*harness) []byte { return []byte(`{"flow-id":"` + f.ID + `"}`) }, protocol.InvalidMandatoryParameters},
+		{"unknown flow", PathGenerateKeyPair, func(*harness) []byte { return body("ZZZZZZZZ", f.SecurityID) }, protocol.InvalidFlowID},
+		{"IP over security-id", PathGenerateKeyPair, func(*harness) []byte { return body(noIP.ID, "wrong") }, protocol.IPNotWhitelisted},
+		{"wrong security-id", PathGenerateKeyPair, func(*harness) []byte { return body(f.ID, healthy.SecurityID) }, protocol.InvalidSecurityID},
 	})
 }
 
@@ -142,7 +142,7 @@ func TestPull(t *testing.T) {
 	other := h.flow("healthy", profile.KindDialer)
 	noIP := h.flow("ip-not-whitelisted", profile.KindMulticast)
 	created := h.create(f, true, payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("12345"), call()} }))
-	created.expect(t, statuscode.PartialSuccess, http.StatusOK)
+	created.expect(t, protocol.PartialSuccess, http.StatusOK)
 	var uuids []string
 	for _, cd := range created.body.CallDetails {
 		if cd.PhononUUID != "" {
@@ -152,7 +152,7 @@ func TestPull(t *testing.T) {
 	otherUUID := h.create(other, false, payload(other)).body.CallDetails[0].PhononUUID
 
 	r := pull(t, h, f, append([]string{"unknown"}, uuids...))
-	r.expect(t, statuscode.Success, http.StatusOK)
+	r.expect(t, protocol.Success, http.StatusOK)
 	if len(r.body.Data) != 2 {
 		t.Fatalf("data: %s", r.raw)
 	}
@@ -175,18 +175,18 @@ func TestPull(t *testing.T) {
 		many[i] = "x"
 	}
 	runRawCases(t, h, []rawCase{
-		{"missing uuids", PathPull, req(func(m map[string]any) { delete(m, "phonon-uuids"); m["api-version"] = "1" }), statuscode.InvalidMandatoryParameters},
-		{"api-version 1.0", PathPull, req(func(m map[string]any) { m["api-version"] = "1.0"; m["flow-id"] = "ZZZZZZZZ" }), statuscode.InvalidAPIVersion},
-		{"unknown flow", PathPull, req(func(m map[string]any) { m["flow-id"] = "ZZZZZZZZ" }), statuscode.InvalidFlowID},
-		{"IP over security-id", PathPull, req(func(m map[string]any) { m["flow-id"] = noIP.ID }), statuscode.IPNotWhitelisted},
-		{"wrong security-id over empty list", PathPull, req(func(m map[string]any) { m["security-id"] = other.SecurityID; m["phonon-uuids"] = []string{} }), statuscode.InvalidSecurityID},
-		{"empty list", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{} }), statuscode.InvalidMandatoryParameters},
-		{"uuids null", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = nil }), statuscode.InvalidMandatoryParameters},
-		{"a uuid not a string", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []any{uuids[0], 1} }), statuscode.InvalidMandatoryParameters},
-		{"fetch-attempt FIRST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "FIRST" }), statuscode.InvalidMandatoryParameters},
-		{"fetch-attempt LAST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "LAST" }), statuscode.Success},
-		{"too many uuids", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = many }), statuscode.MaxDataListSizeExceeded},
-		{"another flow's uuid", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{otherUUID} }), statuscode.NoDataAvailable},
+		{"missing uuids", PathPull, req(func(m map[string]any) { delete(m, "phonon-uuids"); m["api-version"] = "1" }), protocol.InvalidMandatoryParameters},
+		{"api-version 1.0", PathPull, req(func(m map[string]any) { m["api-version"] = "1.0"; m["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidAPIVersion},
+		{"unknown flow", PathPull, req(func(m map[string]any) { m["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidFlowID},
+		{"IP over security-id", PathPull, req(func(m map[string]any) { m["flow-id"] = noIP.ID }), protocol.IPNotWhitelisted},
+		{"wrong security-id over empty list", PathPull, req(func(m map[string]any) { m["security-id"] = other.SecurityID; m["phonon-uuids"] = []string{} }), protocol.InvalidSecurityID},
+		{"empty list", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{} }), protocol.InvalidMandatoryParameters},
+		{"uuids null", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = nil }), protocol.InvalidMandatoryParameters},
+		{"a uuid not a string", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []any{uuids[0], 1} }), protocol.InvalidMandatoryParameters},
+		{"fetch-attempt FIRST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "FIRST" }), protocol.InvalidMandatoryParameters},
+		{"fetch-attempt LAST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "LAST" }), protocol.Success},
+		{"too many uuids", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = many }), protocol.MaxDataListSizeExceeded},
+		{"another flow's uuid", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{otherUUID} }), protocol.NoDataAvailable},
 	})
 }
 

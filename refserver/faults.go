@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // Fault is one named way for the server to misbehave, so that the
@@ -16,7 +16,7 @@ import (
 type Fault struct {
 	name string
 	// wrong is the code a wrong-code-N fault replaces (0 for other faults).
-	wrong statuscode.Code
+	wrong protocol.Code
 }
 
 // The named faults besides wrong-code-N.
@@ -111,7 +111,7 @@ func (f Fault) Description() string {
 // named ones.
 func Faults() []Fault {
 	var out []Fault
-	for _, c := range statuscode.All() {
+	for _, c := range protocol.All() {
 		out = append(out, wrongCode(c))
 	}
 	for _, nf := range namedFaults {
@@ -127,8 +127,8 @@ func ParseFault(name string) (Fault, error) {
 	}
 	if rest, ok := strings.CutPrefix(name, "wrong-code-"); ok {
 		n, err := strconv.Atoi(rest)
-		if err == nil && statuscode.Code(n).Valid() {
-			return wrongCode(statuscode.Code(n)), nil
+		if err == nil && protocol.Code(n).Valid() {
+			return wrongCode(protocol.Code(n)), nil
 		}
 	}
 	for _, nf := range namedFaults {
@@ -139,24 +139,24 @@ func ParseFault(name string) (Fault, error) {
 	return Fault{}, fmt.Errorf("unknown fault %q (run with --fault list, or see refserver.Faults)", name)
 }
 
-func wrongCode(c statuscode.Code) Fault {
+func wrongCode(c protocol.Code) Fault {
 	return Fault{name: "wrong-code-" + strconv.Itoa(int(c)), wrong: c}
 }
 
 // replacement is the defined code a wrong-code fault answers instead:
 // FAILURE, or SUCCESS where FAILURE was due.
-func replacement(c statuscode.Code) statuscode.Code {
-	if c == statuscode.Failure {
-		return statuscode.Success
+func replacement(c protocol.Code) protocol.Code {
+	if c == protocol.Failure {
+		return protocol.Success
 	}
-	return statuscode.Failure
+	return protocol.Failure
 }
 
 // is reports whether f is the named fault.
 func (f Fault) is(name string) bool { return f.name == name }
 
 // code applies a wrong-code fault to a code the server is about to answer.
-func (f Fault) code(c statuscode.Code) statuscode.Code {
+func (f Fault) code(c protocol.Code) protocol.Code {
 	if f.wrong != 0 && c == f.wrong {
 		return replacement(c)
 	}

@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 func TestFaultNames(t *testing.T) {
 	all := Faults()
-	if len(all) != len(statuscode.All())+len(namedFaults) {
+	if len(all) != len(protocol.All())+len(namedFaults) {
 		t.Errorf("%d faults", len(all))
 	}
 	seen := map[string]bool{}
@@ -58,17 +58,17 @@ func TestWrongCodeFaults(t *testing.T) {
 			}
 		})
 	}
-	t.Run(statuscode.NoDataAvailable.String(), func(t *testing.T) {
-		h := newHarness(t, Options{Fault: wrongCode(statuscode.NoDataAvailable)})
-		if r := pull(t, h, h.flow("healthy", profile.KindDialer), []string{"x"}); r.body.Code == statuscode.NoDataAvailable {
+	t.Run(protocol.NoDataAvailable.String(), func(t *testing.T) {
+		h := newHarness(t, Options{Fault: wrongCode(protocol.NoDataAvailable)})
+		if r := pull(t, h, h.flow("healthy", profile.KindDialer), []string{"x"}); r.body.Code == protocol.NoDataAvailable {
 			t.Errorf("answered %s", r.body.Code)
 		}
 	})
 	t.Run("205 in call-details", func(t *testing.T) {
-		h := newHarness(t, Options{Fault: wrongCode(statuscode.InvalidContactNumber)})
+		h := newHarness(t, Options{Fault: wrongCode(protocol.InvalidContactNumber)})
 		f := h.flow("healthy", profile.KindDialer)
 		r := h.create(f, false, payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("1")} }))
-		if r.body.Code != statuscode.PartialSuccess || r.body.CallDetails[1].Code != statuscode.Failure {
+		if r.body.Code != protocol.PartialSuccess || r.body.CallDetails[1].Code != protocol.Failure {
 			t.Errorf("%s", r.raw)
 		}
 	})
@@ -112,7 +112,7 @@ func faultProbes() map[string]probe {
 			var wg sync.WaitGroup
 			for range 10 {
 				wg.Go(func() {
-					if decodeCode(t, serveDirect(h.srv, PathMulticastCreate, p).Body.Bytes()) == statuscode.Success {
+					if decodeCode(t, serveDirect(h.srv, PathMulticastCreate, p).Body.Bytes()) == protocol.Success {
 						accepted.Add(1)
 					}
 				})

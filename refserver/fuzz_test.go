@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // fuzzPaths are the endpoints FuzzHandler feeds. generateKeyPair is left
@@ -57,9 +57,9 @@ func FuzzHandler(f *testing.F) {
 			t.Fatalf("HTTP %d", rec.Code)
 		}
 		var resp struct {
-			Code      *statuscode.Code `json:"api-response-code"`
-			Message   string           `json:"api-response-message"`
-			RequestID string           `json:"request-id"`
+			Code      *protocol.Code `json:"api-response-code"`
+			Message   string         `json:"api-response-message"`
+			RequestID string         `json:"request-id"`
 		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || resp.Code == nil {
 			t.Fatalf("not a JSON response with a code: %v\n%s", err, rec.Body.Bytes())

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // testNow is the tests' clock: start-times are on the next day.
@@ -85,18 +85,18 @@ type result struct {
 	header http.Header
 	raw    []byte
 	body   struct {
-		Code        statuscode.Code `json:"api-response-code"`
-		Message     string          `json:"api-response-message"`
-		RequestID   string          `json:"request-id"`
-		FlowID      string          `json:"flow-id"`
-		PublicKey   string          `json:"public-key"`
-		EncValue    string          `json:"requestEncryptedValue"`
-		SigValue    string          `json:"requestDigitalSignatureValue"`
+		Code        protocol.Code `json:"api-response-code"`
+		Message     string        `json:"api-response-message"`
+		RequestID   string        `json:"request-id"`
+		FlowID      string        `json:"flow-id"`
+		PublicKey   string        `json:"public-key"`
+		EncValue    string        `json:"requestEncryptedValue"`
+		SigValue    string        `json:"requestDigitalSignatureValue"`
 		CallDetails []struct {
-			ClientIdentifier string          `json:"client-identifier"`
-			PhononUUID       string          `json:"phonon-uuid"`
-			Code             statuscode.Code `json:"api-response-code"`
-			Message          string          `json:"api-response-message"`
+			ClientIdentifier string        `json:"client-identifier"`
+			PhononUUID       string        `json:"phonon-uuid"`
+			Code             protocol.Code `json:"api-response-code"`
+			Message          string        `json:"api-response-message"`
 		} `json:"call-details"`
 		Data []map[string]any `json:"data"`
 	}
@@ -132,7 +132,7 @@ func (h *harness) do(method, path string, body []byte, headers map[string]string
 }
 
 // expect checks the code and what every response must carry (spec section 4).
-func (r *result) expect(t testing.TB, code statuscode.Code, httpStatus int) {
+func (r *result) expect(t testing.TB, code protocol.Code, httpStatus int) {
 	t.Helper()
 	if r.body.Code != code || r.status != httpStatus {
 		t.Fatalf("got HTTP %d, %s (%q); want HTTP %d, %s\n%s", r.status, r.body.Code, r.body.Message, httpStatus, code, r.raw)
@@ -245,10 +245,10 @@ func serveDirect(srv http.Handler, path string, body []byte) *httptest.ResponseR
 	return rec
 }
 
-func decodeCode(t testing.TB, body []byte) statuscode.Code {
+func decodeCode(t testing.TB, body []byte) protocol.Code {
 	t.Helper()
 	var r struct {
-		Code statuscode.Code `json:"api-response-code"`
+		Code protocol.Code `json:"api-response-code"`
 	}
 	if err := json.Unmarshal(body, &r); err != nil {
 		t.Fatalf("response is not JSON: %v\n%s", err, body)

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 
-	"github.com/kairos-conformance/kairos-conformance/strictjson"
+	"github.com/kairos-conformance/kairos-conformance/internal/strictjson"
 )
 
 // object reads data as one strict JSON object (spec sections 2-3: no

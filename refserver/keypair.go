@@ -6,7 +6,7 @@ import (
 	"crypto/subtle"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // generateKeyPair rotates a flow's key pair (spec section 6): 210 for
@@ -20,42 +20,42 @@ import (
 func (s *Server) generateKeyPair(x *exchange) *reply {
 	p, err := s.object(x.body)
 	if err != nil {
-		return &reply{code: statuscode.InvalidFormat}
+		return &reply{code: protocol.InvalidFormat}
 	}
 	v, err := stringFields(p, "flow-id", "security-id")
 	if err != nil {
-		return &reply{code: statuscode.InvalidMandatoryParameters}
+		return &reply{code: protocol.InvalidMandatoryParameters}
 	}
 	f, ok := s.flows[v[0]]
 	if !ok {
-		return &reply{code: statuscode.InvalidFlowID}
+		return &reply{code: protocol.InvalidFlowID}
 	}
-	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: f.ID} }
+	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: f.ID} }
 	if !s.callerAllowed(x, f) {
-		return refuse(statuscode.IPNotWhitelisted)
+		return refuse(protocol.IPNotWhitelisted)
 	}
 	if subtle.ConstantTimeCompare([]byte(v[1]), []byte(f.SecurityID)) != 1 {
-		return refuse(statuscode.InvalidSecurityID)
+		return refuse(protocol.InvalidSecurityID)
 	}
 	select {
 	case s.keyGens <- struct{}{}:
 	case <-x.r.Context().Done(): // the caller gave up while waiting its turn
-		return refuse(statuscode.Failure)
+		return refuse(protocol.Failure)
 	}
 	priv, err := rsa.GenerateKey(rand.Reader, s.keyBits)
 	<-s.keyGens
 	if err != nil {
 		s.log.Error("generateKeyPair", "request-id", x.requestID, "flow-id", f.ID, "error", err.Error())
-		return refuse(statuscode.Failure)
+		return refuse(protocol.Failure)
 	}
 	pub, err := envelope.MarshalPublicKeyPEM(&priv.PublicKey)
 	if err != nil {
-		return refuse(statuscode.Failure)
+		return refuse(protocol.Failure)
 	}
 	if !s.fault.is(faultKeepOldKey) {
 		f.key.Store(priv)
 	}
-	return &reply{code: statuscode.Success, logFlow: f.ID, flowID: f.ID, publicKey: string(pub)}
+	return &reply{code: protocol.Success, logFlow: f.ID, flowID: f.ID, publicKey: string(pub)}
 }
 
 // PublicKey returns the flow's current public key (after any rotation).

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // TestKeyGenerationWaitsForASlot: with every key-generation slot taken, a
@@ -33,12 +33,12 @@ func TestKeyGenerationWaitsForASlot(t *testing.T) {
 	start := time.Now()
 	h.srv.ServeHTTP(rec, req)
 	var got struct {
-		Code statuscode.Code `json:"api-response-code"`
+		Code protocol.Code `json:"api-response-code"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatalf("response is not JSON: %v\n%s", err, rec.Body.Bytes())
 	}
-	if got.Code != statuscode.Failure {
+	if got.Code != protocol.Failure {
 		t.Errorf("rotation with no free slot, caller gone:\nExpected: 500 FAILURE\nActual:   %d", got.Code)
 	}
 	if waited := time.Since(start); waited < 150*time.Millisecond {
@@ -48,7 +48,7 @@ func TestKeyGenerationWaitsForASlot(t *testing.T) {
 	for range maxConcurrentKeyGens {
 		<-h.srv.keyGens
 	}
-	if r := h.post(PathGenerateKeyPair, body); r.body.Code != statuscode.Success {
+	if r := h.post(PathGenerateKeyPair, body); r.body.Code != protocol.Success {
 		t.Errorf("rotation with free slots:\nExpected: 200 SUCCESS\nActual:   %d %s", r.body.Code, r.raw)
 	}
 }

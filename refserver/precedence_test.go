@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // rawCase sends one hand-made request and expects one code.
@@ -15,7 +15,7 @@ type rawCase struct {
 	name string
 	path string
 	body func(h *harness) []byte
-	want statuscode.Code
+	want protocol.Code
 }
 
 func runRawCases(t *testing.T, h *harness, cases []rawCase) {
@@ -52,39 +52,39 @@ func TestPrecedence(t *testing.T) {
 	}
 	runRawCases(t, h, []rawCase{
 		// Encrypted: rules 2 and 3 come before the envelope is opened.
-		{"2 unknown outer flow over 4 bad envelope", enc, func(*harness) []byte { return garbageFor("ZZZZZZZZ") }, statuscode.InvalidFlowID},
-		{"2 dialer flow on multicast over 4", enc, func(*harness) []byte { return garbageFor(healthyD.ID) }, statuscode.InvalidFlowID},
-		{"2 multicast flow on dialer", PathEncDialerCreate, sealed(healthy, healthy.ID), statuscode.InvalidFlowID},
-		{"3 IP over 4 bad envelope", enc, func(*harness) []byte { return garbageFor(noIP.ID) }, statuscode.IPNotWhitelisted},
-		{"3 IP over 6 api-version", enc, sealed(noIP, noIP.ID, func(p map[string]any) { p["api-version"] = "9" }), statuscode.IPNotWhitelisted},
-		{"7 inner flow differs from outer", enc, sealed(rotate, rotate.ID, func(p map[string]any) { p["flow-id"] = healthy.ID }), statuscode.InvalidFlowID},
+		{"2 unknown outer flow over 4 bad envelope", enc, func(*harness) []byte { return garbageFor("ZZZZZZZZ") }, protocol.InvalidFlowID},
+		{"2 dialer flow on multicast over 4", enc, func(*harness) []byte { return garbageFor(healthyD.ID) }, protocol.InvalidFlowID},
+		{"2 multicast flow on dialer", PathEncDialerCreate, sealed(healthy, healthy.ID), protocol.InvalidFlowID},
+		{"3 IP over 4 bad envelope", enc, func(*harness) []byte { return garbageFor(noIP.ID) }, protocol.IPNotWhitelisted},
+		{"3 IP over 6 api-version", enc, sealed(noIP, noIP.ID, func(p map[string]any) { p["api-version"] = "9" }), protocol.IPNotWhitelisted},
+		{"7 inner flow differs from outer", enc, sealed(rotate, rotate.ID, func(p map[string]any) { p["flow-id"] = healthy.ID }), protocol.InvalidFlowID},
 		{"4 duplicate key inside the envelope", enc, func(*harness) []byte {
 			return seal(t, healthy, healthy.ID, []byte(`{"flow-id":"x",`+string(payload(healthy))[1:]))
-		}, statuscode.InvalidFormat},
+		}, protocol.InvalidFormat},
 		// Rules 5 onwards, both modes.
-		{"5 missing calls over 6", enc, sealed(healthy, healthy.ID, func(p map[string]any) { p["api-version"] = "9"; delete(p, "calls") }), statuscode.InvalidMandatoryParameters},
-		{"6 api-version over 7 unknown flow", plain, bare(healthy, func(p map[string]any) { p["api-version"] = "1"; p["flow-id"] = "ZZZZZZZZ" }), statuscode.InvalidAPIVersion},
-		{"7 unknown flow over 8", plain, bare(healthy, wrongSecurity, func(p map[string]any) { p["flow-id"] = "ZZZZZZZZ" }), statuscode.InvalidFlowID},
-		{"7 dialer flow on plain multicast", plain, bare(healthyD), statuscode.InvalidFlowID},
-		{"8 security-id over 9", enc, sealed(noTest, noTest.ID, wrongSecurity, func(p map[string]any) { p["api-version"] = "TEST" }), statuscode.InvalidSecurityID},
-		{"9 no testing version over 10", plain, bare(noTest, func(p map[string]any) { p["api-version"] = "TEST"; p["calls"] = []any{} }), statuscode.InvalidFlowVersion},
-		{"10 empty calls over 13", plain, bare(expired, func(p map[string]any) { p["calls"] = []any{} }), statuscode.EmptyCallList},
-		{"11 too many calls over 12", plain, bare(healthy, func(p map[string]any) { p["calls"] = make([]any, MaxCallsPerRequest+1) }), statuscode.MaxDataListSizeExceeded},
+		{"5 missing calls over 6", enc, sealed(healthy, healthy.ID, func(p map[string]any) { p["api-version"] = "9"; delete(p, "calls") }), protocol.InvalidMandatoryParameters},
+		{"6 api-version over 7 unknown flow", plain, bare(healthy, func(p map[string]any) { p["api-version"] = "1"; p["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidAPIVersion},
+		{"7 unknown flow over 8", plain, bare(healthy, wrongSecurity, func(p map[string]any) { p["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidFlowID},
+		{"7 dialer flow on plain multicast", plain, bare(healthyD), protocol.InvalidFlowID},
+		{"8 security-id over 9", enc, sealed(noTest, noTest.ID, wrongSecurity, func(p map[string]any) { p["api-version"] = "TEST" }), protocol.InvalidSecurityID},
+		{"9 no testing version over 10", plain, bare(noTest, func(p map[string]any) { p["api-version"] = "TEST"; p["calls"] = []any{} }), protocol.InvalidFlowVersion},
+		{"10 empty calls over 13", plain, bare(expired, func(p map[string]any) { p["calls"] = []any{} }), protocol.EmptyCallList},
+		{"11 too many calls over 12", plain, bare(healthy, func(p map[string]any) { p["calls"] = make([]any, MaxCallsPerRequest+1) }), protocol.MaxDataListSizeExceeded},
 		{"12 past start date over 13", enc, sealed(expired, expired.ID, func(p map[string]any) {
 			p["calls"].([]any)[0].(map[string]any)["start-time"] = "2026-05-31T10:00:00Z"
-		}), statuscode.InvalidMandatoryParameters},
+		}), protocol.InvalidMandatoryParameters},
 		// Plain: the IP check comes right after rule 7.
-		{"plain 3 IP over 8", plain, bare(noIP, wrongSecurity), statuscode.IPNotWhitelisted},
-		{"plain 6 over 3 IP", plain, bare(noIP, func(p map[string]any) { p["api-version"] = "1" }), statuscode.InvalidAPIVersion},
-		{"plain 7 over 3 IP", plain, bare(noIP, func(p map[string]any) { p["flow-id"] = "ZZZZZZZZ" }), statuscode.InvalidFlowID},
-		{"plain 5 over 3 IP", plain, bare(noIP, func(p map[string]any) { delete(p, "security-id") }), statuscode.InvalidMandatoryParameters},
+		{"plain 3 IP over 8", plain, bare(noIP, wrongSecurity), protocol.IPNotWhitelisted},
+		{"plain 6 over 3 IP", plain, bare(noIP, func(p map[string]any) { p["api-version"] = "1" }), protocol.InvalidAPIVersion},
+		{"plain 7 over 3 IP", plain, bare(noIP, func(p map[string]any) { p["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidFlowID},
+		{"plain 5 over 3 IP", plain, bare(noIP, func(p map[string]any) { delete(p, "security-id") }), protocol.InvalidMandatoryParameters},
 		// Rule 21: under TEST the whitelist comes first.
-		{"21 TEST invalid number is 402", enc, sealed(healthy, healthy.ID, func(p map[string]any) { p["api-version"] = "TEST"; p["calls"] = []any{call("12345")} }), statuscode.PhoneNotWhitelisted},
+		{"21 TEST invalid number is 402", enc, sealed(healthy, healthy.ID, func(p map[string]any) { p["api-version"] = "TEST"; p["calls"] = []any{call("12345")} }), protocol.PhoneNotWhitelisted},
 		{"21 TEST whitelisted number with +91", plain, bare(healthy, func(p map[string]any) {
 			p["api-version"] = "TEST"
 			p["calls"] = []any{call("+917016225597", "919876543210")}
-		}), statuscode.Success},
-		{"22 none accepted: the first call's code", plain, bare(healthy, func(p map[string]any) { p["calls"] = []any{call("12345"), call("5123456789")} }), statuscode.InvalidContactNumber},
+		}), protocol.Success},
+		{"22 none accepted: the first call's code", plain, bare(healthy, func(p map[string]any) { p["calls"] = []any{call("12345"), call("5123456789")} }), protocol.InvalidContactNumber},
 	})
 }
 
@@ -96,20 +96,20 @@ func TestChecksumPrecedence(t *testing.T) {
 	h := newHarness(t, Options{})
 	f := h.flow("healthy", profile.KindDialer)
 	partial := payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("12345")} })
-	h.create(f, true, partial).expect(t, statuscode.PartialSuccess, http.StatusOK)
-	h.create(f, true, partial).expect(t, statuscode.ChecksumRepeated, http.StatusOK) // a new AES key
-	h.create(f, false, partial).expect(t, statuscode.ChecksumRepeated, http.StatusOK)
+	h.create(f, true, partial).expect(t, protocol.PartialSuccess, http.StatusOK)
+	h.create(f, true, partial).expect(t, protocol.ChecksumRepeated, http.StatusOK) // a new AES key
+	h.create(f, false, partial).expect(t, protocol.ChecksumRepeated, http.StatusOK)
 
 	refused := payload(f, func(p map[string]any) { p["calls"] = []any{call("12345")} })
-	h.create(f, false, refused).expect(t, statuscode.InvalidContactNumber, http.StatusOK)
-	h.create(f, true, refused).expect(t, statuscode.InvalidContactNumber, http.StatusOK)
+	h.create(f, false, refused).expect(t, protocol.InvalidContactNumber, http.StatusOK)
+	h.create(f, true, refused).expect(t, protocol.InvalidContactNumber, http.StatusOK)
 
 	// The scope is the flow: the same bytes for another flow are new.
 	other := h.flow("rotatable", profile.KindDialer)
 	same := payload(f)
-	h.create(f, false, same).expect(t, statuscode.Success, http.StatusOK)
+	h.create(f, false, same).expect(t, protocol.Success, http.StatusOK)
 	h.post(PathDialerCreate, []byte(strings.ReplaceAll(strings.ReplaceAll(string(same), f.ID, other.ID), f.SecurityID, other.SecurityID))).
-		expect(t, statuscode.Success, http.StatusOK)
+		expect(t, protocol.Success, http.StatusOK)
 }
 
 // TestFlowConditionOrder gives one flow every condition of rules 13-19 and
@@ -123,17 +123,17 @@ func TestFlowConditionOrder(t *testing.T) {
 	f.Account, f.DIDs, f.Masks, f.Gateway, f.Failing = &acct, nil, nil, GatewayInvalid, true
 	w := &World{Accounts: []*Account{&acct}, Flows: []*Flow{&f}}
 	steps := []struct {
-		want statuscode.Code
+		want protocol.Code
 		lift func()
 	}{
-		{statuscode.ValidityExpired, func() { acct.ValidUntil = testNow.Add(time.Hour) }},
-		{statuscode.InsufficientBalance, func() { acct.Balance = 1 }},
-		{statuscode.DIDNotMapped, func() { f.DIDs = []string{"+918000000000"} }},
-		{statuscode.NoMaskAvailable, func() { f.Masks = []string{"M"} }},
-		{statuscode.InvalidGatewayID, func() { f.Gateway = GatewayFailing }},
-		{statuscode.FailureFromGateway, func() { f.Gateway = GatewayValid }},
-		{statuscode.Failure, func() { f.Failing = false }},
-		{statuscode.Success, func() {}},
+		{protocol.ValidityExpired, func() { acct.ValidUntil = testNow.Add(time.Hour) }},
+		{protocol.InsufficientBalance, func() { acct.Balance = 1 }},
+		{protocol.DIDNotMapped, func() { f.DIDs = []string{"+918000000000"} }},
+		{protocol.NoMaskAvailable, func() { f.Masks = []string{"M"} }},
+		{protocol.InvalidGatewayID, func() { f.Gateway = GatewayFailing }},
+		{protocol.FailureFromGateway, func() { f.Gateway = GatewayValid }},
+		{protocol.Failure, func() { f.Failing = false }},
+		{protocol.Success, func() {}},
 	}
 	for _, step := range steps {
 		srv, err := New(w, Options{Now: func() time.Time { return testNow }})
@@ -175,47 +175,47 @@ func TestPayloadStrictness(t *testing.T) {
 	p := PathMulticastCreate
 	valid := string(payload(f))
 	runRawCases(t, h, []rawCase{
-		{"duplicate top-level key", p, raw(`{"api-version":"TEST",` + valid[1:]), statuscode.InvalidFormat},
+		{"duplicate top-level key", p, raw(`{"api-version":"TEST",` + valid[1:]), protocol.InvalidFormat},
 		{"duplicate key in a call", p, func(*harness) []byte {
 			return []byte(strings.Replace(valid, `"start-time"`, `"start-time":"x","start-time"`, 1))
-		}, statuscode.InvalidFormat},
-		{"trailing data", p, raw(valid + ` {}`), statuscode.InvalidFormat},
-		{"invalid UTF-8", p, raw(strings.Replace(valid, "Asha", "A\xffsha", 1)), statuscode.InvalidFormat},
-		{"not an object", p, raw(`"text"`), statuscode.InvalidFormat},
-		{"api-version null", p, with("api-version", nil), statuscode.InvalidMandatoryParameters},
-		{"api-version a number", p, with("api-version", 1.0), statuscode.InvalidMandatoryParameters},
+		}, protocol.InvalidFormat},
+		{"trailing data", p, raw(valid + ` {}`), protocol.InvalidFormat},
+		{"invalid UTF-8", p, raw(strings.Replace(valid, "Asha", "A\xffsha", 1)), protocol.InvalidFormat},
+		{"not an object", p, raw(`"text"`), protocol.InvalidFormat},
+		{"api-version null", p, with("api-version", nil), protocol.InvalidMandatoryParameters},
+		{"api-version a number", p, with("api-version", 1.0), protocol.InvalidMandatoryParameters},
 		{"API-VERSION in capitals", p, func(*harness) []byte {
 			return []byte(strings.Replace(valid, `"api-version"`, `"API-VERSION"`, 1))
-		}, statuscode.InvalidMandatoryParameters},
-		{"security-id missing", p, without("security-id"), statuscode.InvalidMandatoryParameters},
-		{"calls null", p, with("calls", nil), statuscode.InvalidMandatoryParameters},
-		{"calls an object", p, with("calls", map[string]any{}), statuscode.InvalidMandatoryParameters},
-		{"call not an object", p, with("calls", []any{"x"}), statuscode.InvalidMandatoryParameters},
-		{"client-identifier empty", p, withCall("client-identifier", ""), statuscode.InvalidMandatoryParameters},
-		{"client-identifier a number", p, withCall("client-identifier", 42), statuscode.InvalidMandatoryParameters},
-		{"contact-numbers empty", p, withCall("contact-numbers", []string{}), statuscode.InvalidMandatoryParameters},
-		{"contact-numbers a string", p, withCall("contact-numbers", "7016225597"), statuscode.InvalidMandatoryParameters},
-		{"contact number a JSON number", p, withCall("contact-numbers", []any{7016225597}), statuscode.InvalidMandatoryParameters},
-		{"keys null", p, withCall("keys", nil), statuscode.InvalidMandatoryParameters},
-		{"keys a map", p, withCall("keys", map[string]any{"name": "a", "value": "b"}), statuscode.InvalidMandatoryParameters},
-		{"key value a number", p, withCall("keys", []any{map[string]any{"name": "$flow.key.N", "value": 1}}), statuscode.InvalidMandatoryParameters},
-		{"keys an empty list", p, withCall("keys", []any{}), statuscode.Success},
+		}, protocol.InvalidMandatoryParameters},
+		{"security-id missing", p, without("security-id"), protocol.InvalidMandatoryParameters},
+		{"calls null", p, with("calls", nil), protocol.InvalidMandatoryParameters},
+		{"calls an object", p, with("calls", map[string]any{}), protocol.InvalidMandatoryParameters},
+		{"call not an object", p, with("calls", []any{"x"}), protocol.InvalidMandatoryParameters},
+		{"client-identifier empty", p, withCall("client-identifier", ""), protocol.InvalidMandatoryParameters},
+		{"client-identifier a number", p, withCall("client-identifier", 42), protocol.InvalidMandatoryParameters},
+		{"contact-numbers empty", p, withCall("contact-numbers", []string{}), protocol.InvalidMandatoryParameters},
+		{"contact-numbers a string", p, withCall("contact-numbers", "7016225597"), protocol.InvalidMandatoryParameters},
+		{"contact number a JSON number", p, withCall("contact-numbers", []any{7016225597}), protocol.InvalidMandatoryParameters},
+		{"keys null", p, withCall("keys", nil), protocol.InvalidMandatoryParameters},
+		{"keys a map", p, withCall("keys", map[string]any{"name": "a", "value": "b"}), protocol.InvalidMandatoryParameters},
+		{"key value a number", p, withCall("keys", []any{map[string]any{"name": "$flow.key.N", "value": 1}}), protocol.InvalidMandatoryParameters},
+		{"keys an empty list", p, withCall("keys", []any{}), protocol.Success},
 		{"unknown fields ignored", p, func(*harness) []byte {
 			return payload(f, func(p map[string]any) {
 				p["x-extra"] = []any{1, nil}
 				p["calls"].([]any)[0].(map[string]any)["x"] = nil
 			})
-		}, statuscode.Success},
-		{"start-time without offset", p, withCall("start-time", "2026-06-02T10:00:00"), statuscode.InvalidMandatoryParameters},
-		{"start-time with a space", p, withCall("start-time", "2026-06-02 10:00:00Z"), statuscode.InvalidMandatoryParameters},
-		{"start-time of the docs' sample", p, withCall("start-time", "2026-06-02T08:02:53.111Z+05:30"), statuscode.InvalidMandatoryParameters},
-		{"start-time 30 February", p, withCall("start-time", "2026-02-30T10:00:00Z"), statuscode.InvalidMandatoryParameters},
-		{"start-time offset +25:00", p, withCall("start-time", "2026-06-02T10:00:00+25:00"), statuscode.InvalidMandatoryParameters},
-		{"start-time with fraction", p, withCall("start-time", "2026-06-02T10:00:00.123456+05:30"), statuscode.Success},
-		{"start-time earlier today", p, withCall("start-time", "2026-06-01T00:00:01Z"), statuscode.Success},
-		{"start-time yesterday in UTC", p, withCall("start-time", "2026-05-31T23:59:59Z"), statuscode.InvalidMandatoryParameters},
+		}, protocol.Success},
+		{"start-time without offset", p, withCall("start-time", "2026-06-02T10:00:00"), protocol.InvalidMandatoryParameters},
+		{"start-time with a space", p, withCall("start-time", "2026-06-02 10:00:00Z"), protocol.InvalidMandatoryParameters},
+		{"start-time of the docs' sample", p, withCall("start-time", "2026-06-02T08:02:53.111Z+05:30"), protocol.InvalidMandatoryParameters},
+		{"start-time 30 February", p, withCall("start-time", "2026-02-30T10:00:00Z"), protocol.InvalidMandatoryParameters},
+		{"start-time offset +25:00", p, withCall("start-time", "2026-06-02T10:00:00+25:00"), protocol.InvalidMandatoryParameters},
+		{"start-time with fraction", p, withCall("start-time", "2026-06-02T10:00:00.123456+05:30"), protocol.Success},
+		{"start-time earlier today", p, withCall("start-time", "2026-06-01T00:00:01Z"), protocol.Success},
+		{"start-time yesterday in UTC", p, withCall("start-time", "2026-05-31T23:59:59Z"), protocol.InvalidMandatoryParameters},
 		// now is 2026-06-01T12:00Z: still 31 May at -14:00, already 2 June at +14:00.
-		{"start-time today in its own offset", p, withCall("start-time", "2026-05-31T23:00:00-14:00"), statuscode.Success},
-		{"start-time yesterday in its own offset", p, withCall("start-time", "2026-06-01T23:00:00+14:00"), statuscode.InvalidMandatoryParameters},
+		{"start-time today in its own offset", p, withCall("start-time", "2026-05-31T23:00:00-14:00"), protocol.Success},
+		{"start-time yesterday in its own offset", p, withCall("start-time", "2026-06-01T23:00:00+14:00"), protocol.InvalidMandatoryParameters},
 	})
 }

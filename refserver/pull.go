@@ -4,7 +4,7 @@ import (
 	"crypto/subtle"
 	"sync"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // pullRecord is an accepted call as the Pull API reports it. The reference
@@ -75,42 +75,42 @@ func (p *pullStore) find(flow string, uuids []string, anyFlow bool) []pullRecord
 func (s *Server) pull(x *exchange) *reply {
 	p, err := s.object(x.body)
 	if err != nil {
-		return &reply{code: statuscode.InvalidFormat}
+		return &reply{code: protocol.InvalidFormat}
 	}
 	v, err := stringFields(p, "api-version", "security-id", "flow-id")
 	if _, present := p["phonon-uuids"]; err != nil || !present {
-		return &reply{code: statuscode.InvalidMandatoryParameters}
+		return &reply{code: protocol.InvalidMandatoryParameters}
 	}
 	apiVersion, securityID, flowID := v[0], v[1], v[2]
 	if apiVersion != "2.0" {
-		return &reply{code: statuscode.InvalidAPIVersion}
+		return &reply{code: protocol.InvalidAPIVersion}
 	}
 	f, ok := s.flows[flowID]
 	if !ok {
-		return &reply{code: statuscode.InvalidFlowID}
+		return &reply{code: protocol.InvalidFlowID}
 	}
-	refuse := func(c statuscode.Code) *reply { return &reply{code: c, logFlow: f.ID} }
+	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: f.ID} }
 	if !s.callerAllowed(x, f) {
-		return refuse(statuscode.IPNotWhitelisted)
+		return refuse(protocol.IPNotWhitelisted)
 	}
 	if subtle.ConstantTimeCompare([]byte(securityID), []byte(f.SecurityID)) != 1 {
-		return refuse(statuscode.InvalidSecurityID)
+		return refuse(protocol.InvalidSecurityID)
 	}
 	uuids, ok := jsonStrings(p["phonon-uuids"])
 	if !ok || len(uuids) == 0 {
-		return refuse(statuscode.InvalidMandatoryParameters)
+		return refuse(protocol.InvalidMandatoryParameters)
 	}
 	if raw, present := p["fetch-attempt"]; present {
 		if fa, ok := jsonString(raw); !ok || (fa != "ALL" && fa != "LAST") {
-			return refuse(statuscode.InvalidMandatoryParameters)
+			return refuse(protocol.InvalidMandatoryParameters)
 		}
 	}
 	if len(uuids) > MaxUUIDsPerPull {
-		return refuse(statuscode.MaxDataListSizeExceeded)
+		return refuse(protocol.MaxDataListSizeExceeded)
 	}
 	data := s.pulls.find(f.ID, uuids, s.fault.is(faultPullCrossFlow))
 	if len(data) == 0 {
-		return refuse(statuscode.NoDataAvailable)
+		return refuse(protocol.NoDataAvailable)
 	}
-	return &reply{code: statuscode.Success, logFlow: f.ID, data: data}
+	return &reply{code: protocol.Success, logFlow: f.ID, data: data}
 }

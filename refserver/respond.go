@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // reply is an answer before faults and encoding are applied.
 type reply struct {
 	httpStatus int // 0: 200, the request was processed (spec section 4)
-	code       statuscode.Code
+	code       protocol.Code
 	message    string // "": the code's message
 	allow      string // the Allow header of a 405
 	logFlow    string // the flow the request was about, for the log only
@@ -29,24 +29,24 @@ type reply struct {
 
 // response is the JSON body; field order is the order clients see.
 type response struct {
-	Code                         statuscode.Code `json:"api-response-code"`
-	Message                      string          `json:"api-response-message"`
-	RequestID                    string          `json:"request-id,omitempty"`
-	FlowID                       string          `json:"flow-id,omitempty"`
-	PublicKey                    string          `json:"public-key,omitempty"`
-	RequestEncryptedValue        string          `json:"requestEncryptedValue,omitempty"`
-	RequestDigitalSignatureValue string          `json:"requestDigitalSignatureValue,omitempty"`
-	CallDetails                  []callDetail    `json:"call-details,omitempty"`
-	Data                         []pullRecord    `json:"data,omitempty"`
+	Code                         protocol.Code `json:"api-response-code"`
+	Message                      string        `json:"api-response-message"`
+	RequestID                    string        `json:"request-id,omitempty"`
+	FlowID                       string        `json:"flow-id,omitempty"`
+	PublicKey                    string        `json:"public-key,omitempty"`
+	RequestEncryptedValue        string        `json:"requestEncryptedValue,omitempty"`
+	RequestDigitalSignatureValue string        `json:"requestDigitalSignatureValue,omitempty"`
+	CallDetails                  []callDetail  `json:"call-details,omitempty"`
+	Data                         []pullRecord  `json:"data,omitempty"`
 }
 
 // callDetail is one call's outcome: a phonon-uuid if accepted, its own
 // code and message if refused (spec section 4, PARTIAL_SUCCESS).
 type callDetail struct {
-	ClientIdentifier string          `json:"client-identifier"`
-	PhononUUID       string          `json:"phonon-uuid,omitempty"`
-	Code             statuscode.Code `json:"api-response-code,omitempty"`
-	Message          string          `json:"api-response-message,omitempty"`
+	ClientIdentifier string        `json:"client-identifier"`
+	PhononUUID       string        `json:"phonon-uuid,omitempty"`
+	Code             protocol.Code `json:"api-response-code,omitempty"`
+	Message          string        `json:"api-response-message,omitempty"`
 }
 
 // write sends rep. Every response is JSON with a request-id header and body

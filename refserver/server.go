@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // The endpoints of spec section 1.
@@ -193,7 +193,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Error("panic answered as 500 FAILURE", "request-id", x.requestID, "path", x.path, "panic", fmt.Sprint(p))
 		if !written {
-			s.write(w, x, &reply{code: statuscode.Failure})
+			s.write(w, x, &reply{code: protocol.Failure})
 		}
 	}()
 	rep := s.serve(w, x)
@@ -233,7 +233,7 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) *reply {
 		if errors.As(err, &tooLarge) {
 			return transportError(http.StatusRequestEntityTooLarge)
 		}
-		return &reply{code: statuscode.InvalidFormat} // the client went away mid-body
+		return &reply{code: protocol.InvalidFormat} // the client went away mid-body
 	}
 	x.body = body
 	return rt.handle(s, x)
@@ -250,5 +250,5 @@ func isJSONContentType(v string) bool {
 }
 
 func transportError(status int) *reply {
-	return &reply{httpStatus: status, code: statuscode.InvalidFormat}
+	return &reply{httpStatus: status, code: protocol.InvalidFormat}
 }

@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // TestTransport: spec section 4's HTTP statuses, each with a JSON body
@@ -33,20 +33,20 @@ func TestTransport(t *testing.T) {
 		headers map[string]string
 		body    []byte
 		status  int
-		code    statuscode.Code
+		code    protocol.Code
 	}{
-		{"unknown path", "POST", "/kairos-apis/outbound/creat", json, ok, 404, statuscode.InvalidFormat},
-		{"unknown path and method", "GET", "/", nil, nil, 404, statuscode.InvalidFormat},
-		{"trailing slash", "POST", PathMulticastCreate + "/", json, ok, 404, statuscode.InvalidFormat},
-		{"GET", "GET", PathMulticastCreate, nil, nil, 405, statuscode.InvalidFormat},
-		{"PUT with a body", "PUT", PathEncDialerCreate, json, ok, 405, statuscode.InvalidFormat},
-		{"no content type", "POST", PathMulticastCreate, nil, ok, 415, statuscode.InvalidFormat},
-		{"text/plain", "POST", PathMulticastCreate, map[string]string{"Content-Type": "text/plain"}, ok, 415, statuscode.InvalidFormat},
-		{"latin1", "POST", PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}, ok, 415, statuscode.InvalidFormat},
-		{"utf-8 in capitals", "POST", PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=UTF-8"}, ok, 200, statuscode.Success},
-		{"too large", "POST", PathMulticastCreate, json, padTo(ok, MaxBodyBytes+1), 413, statuscode.InvalidFormat},
-		{"exactly the limit", "POST", PathMulticastCreate, json, padTo(payload(f), MaxBodyBytes), 200, statuscode.Success},
-		{"too large and the wrong type", "POST", PathMulticastCreate, nil, padTo(ok, MaxBodyBytes+1), 415, statuscode.InvalidFormat},
+		{"unknown path", "POST", "/kairos-apis/outbound/creat", json, ok, 404, protocol.InvalidFormat},
+		{"unknown path and method", "GET", "/", nil, nil, 404, protocol.InvalidFormat},
+		{"trailing slash", "POST", PathMulticastCreate + "/", json, ok, 404, protocol.InvalidFormat},
+		{"GET", "GET", PathMulticastCreate, nil, nil, 405, protocol.InvalidFormat},
+		{"PUT with a body", "PUT", PathEncDialerCreate, json, ok, 405, protocol.InvalidFormat},
+		{"no content type", "POST", PathMulticastCreate, nil, ok, 415, protocol.InvalidFormat},
+		{"text/plain", "POST", PathMulticastCreate, map[string]string{"Content-Type": "text/plain"}, ok, 415, protocol.InvalidFormat},
+		{"latin1", "POST", PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}, ok, 415, protocol.InvalidFormat},
+		{"utf-8 in capitals", "POST", PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=UTF-8"}, ok, 200, protocol.Success},
+		{"too large", "POST", PathMulticastCreate, json, padTo(ok, MaxBodyBytes+1), 413, protocol.InvalidFormat},
+		{"exactly the limit", "POST", PathMulticastCreate, json, padTo(payload(f), MaxBodyBytes), 200, protocol.Success},
+		{"too large and the wrong type", "POST", PathMulticastCreate, nil, padTo(ok, MaxBodyBytes+1), 415, protocol.InvalidFormat},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -67,7 +67,7 @@ func TestTransport(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		raw, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 413 || decodeCode(t, raw) != statuscode.InvalidFormat || req.ContentLength != 0 {
+		if resp.StatusCode != 413 || decodeCode(t, raw) != protocol.InvalidFormat || req.ContentLength != 0 {
 			t.Errorf("HTTP %d %s (request Content-Length %d)", resp.StatusCode, raw, req.ContentLength)
 		}
 	})
@@ -172,7 +172,7 @@ func TestUniformInvalidFormat(t *testing.T) {
 	var firstName string
 	for name, body := range brokenEnvelopes(t, f) {
 		r := h.post(PathEncDialerCreate, body)
-		r.expect(t, statuscode.InvalidFormat, http.StatusOK)
+		r.expect(t, protocol.InvalidFormat, http.StatusOK)
 		if first == nil {
 			first, firstName = r, name
 			continue
@@ -224,9 +224,9 @@ func TestOpenMatchesEnvelope(t *testing.T) {
 func TestPanicRecovered(t *testing.T) {
 	h := newHarness(t, Options{Fault: mustFault(t, faultPanicOnCreate)})
 	f := h.flow("healthy", profile.KindMulticast)
-	h.create(f, false, payload(f)).expect(t, statuscode.Failure, http.StatusOK)
-	h.create(f, true, payload(f)).expect(t, statuscode.Failure, http.StatusOK)
-	h.post(PathPull, []byte(`{}`)).expect(t, statuscode.InvalidMandatoryParameters, http.StatusOK)
+	h.create(f, false, payload(f)).expect(t, protocol.Failure, http.StatusOK)
+	h.create(f, true, payload(f)).expect(t, protocol.Failure, http.StatusOK)
+	h.post(PathPull, []byte(`{}`)).expect(t, protocol.InvalidMandatoryParameters, http.StatusOK)
 }
 
 // TestForwardedForIgnored: the IP check uses the socket, not headers.
@@ -239,7 +239,7 @@ func TestForwardedForIgnored(t *testing.T) {
 			v = "for=203.0.113.7"
 		}
 		r := h.do("POST", PathEncMulticastCreate, seal(t, f, f.ID, payload(f)), map[string]string{"Content-Type": "application/json", header: v})
-		r.expect(t, statuscode.IPNotWhitelisted, http.StatusOK)
+		r.expect(t, protocol.IPNotWhitelisted, http.StatusOK)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 )
 
 // The file's shape. Pointers tell "missing" from "false" / "0", so that a

@@ -15,8 +15,8 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
-	"github.com/kairos-conformance/kairos-conformance/profile"
 )
 
 // DefaultWorldPath is the reference world, relative to the module root. Code

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 )
 
 func TestReferenceWorld(t *testing.T) {

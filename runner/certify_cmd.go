@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
-	"github.com/kairos-conformance/kairos-conformance/reporting"
-	"github.com/kairos-conformance/kairos-conformance/steps/clientsteps"
-	"github.com/kairos-conformance/kairos-conformance/target"
 )
 
 const certifyUsage = `usage: runner certify-client --client-cmd COMMAND [flags]
@@ -22,7 +22,7 @@ Certifies a vendor's Kairos client. The reference server runs on loopback;
 every client scenario (features/client, tagged @client) runs COMMAND with
 sh -c once per request, with KAIROS_URL, KAIROS_FLOW_ID,
 KAIROS_PUBLIC_KEY_FILE, KAIROS_PAYLOAD_FILE, KAIROS_RSA_PADDING, ... set
-(the contract: certify/README.md). The client must seal the payload, POST
+(the contract: internal/certify/README.md). The client must seal the payload, POST
 it, print the response body to stdout and exit 0.
 
 Certification is the whole client suite or nothing: there is no tag filter,

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -59,7 +59,7 @@ func runCertify(t *testing.T, args ...string) certifyResult {
 // client) and the test-only broken client once, into dir.
 func buildClients(t *testing.T, dir string) (runnerBin, brokenBin string) {
 	t.Helper()
-	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), ".", "../certify/certifytest/brokenclient")
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), ".", "../internal/certify/certifytest/brokenclient")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

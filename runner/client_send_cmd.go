@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/kairos-conformance/kairos-conformance/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify"
 )
 
 // runClientSend is the reference Kairos client, built on the envelope
@@ -17,7 +17,7 @@ import (
 // it.
 func runClientSend(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
-		fmt.Fprintf(stderr, "usage: runner client-send (no arguments: it reads the KAIROS_* environment, see certify/README.md)\n")
+		fmt.Fprintf(stderr, "usage: runner client-send (no arguments: it reads the KAIROS_* environment, see internal/certify/README.md)\n")
 		if args[0] == "-h" || args[0] == "--help" {
 			return exitOK
 		}

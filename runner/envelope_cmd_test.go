@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kairos-conformance/kairos-conformance/strictjson"
+	"github.com/kairos-conformance/kairos-conformance/internal/strictjson"
 )
 
 const (

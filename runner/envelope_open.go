@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/strictjson"
+	"github.com/kairos-conformance/kairos-conformance/internal/strictjson"
 )
 
 const openSynopsis = `usage: runner envelope open --private-key FILE [flags] [ENVELOPE_FILE|-]

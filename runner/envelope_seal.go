@@ -7,7 +7,7 @@ import (
 	"io"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/strictjson"
+	"github.com/kairos-conformance/kairos-conformance/internal/strictjson"
 )
 
 const sealSynopsis = `usage: runner envelope seal --public-key FILE --flow-id ID [flags] [PAYLOAD_FILE|-]

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
 )
 

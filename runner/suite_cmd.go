@@ -10,8 +10,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/reporting"
-	"github.com/kairos-conformance/kairos-conformance/target"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/target"
 )
 
 // runSuite is `runner run`, and `runner` with flags only.

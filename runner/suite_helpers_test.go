@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
-	"github.com/kairos-conformance/kairos-conformance/reporting"
 )
 
 func referenceWorld(t *testing.T) *refserver.World {

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/kairos-conformance/kairos-conformance/suite"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
 // runConformanceSuite hands one run to the suite package.

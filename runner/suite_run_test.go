@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
-	"github.com/kairos-conformance/kairos-conformance/reporting"
 )
 
 // TestFullSuiteEmbeddedAndServedAgree is the one full run: `runner` with no

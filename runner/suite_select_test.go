@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
-	"github.com/kairos-conformance/kairos-conformance/reporting"
 )
 
 // TestKnownFailingSemantics: a listed failure is "failed as expected" and

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/kairos-conformance/kairos-conformance/features"
-	"github.com/kairos-conformance/kairos-conformance/reporting"
-	"github.com/kairos-conformance/kairos-conformance/suite"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
 // featureSource is where the feature files are: the directory dir of fsys.

@@ -11,8 +11,8 @@ import (
 	"github.com/onsi/gomega/types"
 	"github.com/tidwall/gjson"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // uuidPattern is a well-formed RFC 4122 UUID (any version 1-8, the RFC
@@ -103,7 +103,7 @@ func codeText(raw gjson.Result) string {
 	if raw.Type != gjson.Number {
 		return raw.Raw + " (not a number)"
 	}
-	c := statuscode.Code(raw.Int())
+	c := protocol.Code(raw.Int())
 	if float64(c) != raw.Num {
 		return raw.Raw
 	}
@@ -111,8 +111,8 @@ func codeText(raw gjson.Result) string {
 }
 
 // parseCode checks that a feature's "NNN NAME" pair is one of the 22 codes.
-func parseCode(num int, name string) (statuscode.Code, error) {
-	c := statuscode.Code(num)
+func parseCode(num int, name string) (protocol.Code, error) {
+	c := protocol.Code(num)
 	if !c.Valid() {
 		return 0, stepError("%d is not one of the 22 codes", num)
 	}
@@ -148,13 +148,13 @@ func (st *scenario) responseOK(x *exchange, v *verdict) bool {
 // expectCode checks body code and message and the HTTP status under the
 // profile's policy. transport is the HTTP status the reference server uses
 // for a transport error (0: a processed request, HTTP 200).
-func (st *scenario) expectCode(x *exchange, want statuscode.Code, transport int, v *verdict) {
+func (st *scenario) expectCode(x *exchange, want protocol.Code, transport int, v *verdict) {
 	if !st.responseOK(x, v) {
 		return
 	}
 	wantNum := int(want)
 	label := want.String()
-	if want == statuscode.IPNotWhitelisted && st.knobs().IPNotWhitelistedAs != int(want) {
+	if want == protocol.IPNotWhitelisted && st.knobs().IPNotWhitelistedAs != int(want) {
 		wantNum = st.knobs().IPNotWhitelistedAs
 		label = fmt.Sprintf("%d (the profile's ip-not-whitelisted-code; the table says %s)", wantNum, want)
 	} else {
@@ -164,7 +164,7 @@ func (st *scenario) expectCode(x *exchange, want statuscode.Code, transport int,
 	if !(code.Type == gjson.Number && code.Num == float64(wantNum)) {
 		v.add("api-response-code "+label, codeText(code), "api-response-code")
 	}
-	if c := statuscode.Code(wantNum); c.Valid() {
+	if c := protocol.Code(wantNum); c.Valid() {
 		v.match(x.body, "api-response-message", gomega.Equal(c.Message()),
 			fmt.Sprintf("api-response-message %q (the seed's table)", c.Message()))
 	}
@@ -233,7 +233,7 @@ func (st *scenario) expectEcho(x *exchange, sent []string, v *verdict) {
 }
 
 // expectRefusedCall checks call-details entry i (0-based) is refused with code.
-func (st *scenario) expectRefusedCall(x *exchange, i int, sent []string, want statuscode.Code, v *verdict) {
+func (st *scenario) expectRefusedCall(x *exchange, i int, sent []string, want protocol.Code, v *verdict) {
 	p := fmt.Sprintf("call-details.%d", i)
 	if !gjson.GetBytes(x.body, p).Exists() {
 		v.add(fmt.Sprintf("a call-details entry for call %d", i+1), rawOf(gjson.GetBytes(x.body, "call-details")), "call-details")

@@ -10,7 +10,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // ECB has no integrity (spec section 3): whole 16-byte ciphertext blocks
@@ -143,12 +143,12 @@ func (st *scenario) recordFinding() error {
 	echo := gjson.GetBytes(x.body, "call-details.0.client-identifier")
 	var finding string
 	switch {
-	case code.Num == float64(statuscode.Success) && echo.Str == t.tamperedID:
+	case code.Num == float64(protocol.Success) && echo.Str == t.tamperedID:
 		finding = fmt.Sprintf("SECURITY FINDING (spec 3: AES-ECB has no integrity): the server accepted an envelope whose %s; "+
 			"the payload it processed differs from the one sealed.\nclient-identifier sealed:    %s\nclient-identifier processed: %s\n"+
 			"Anyone who can see and replay a client's envelope can cut and paste its blocks into a request the server accepts.",
 			t.what, t.sealedClientID, echo.Str)
-	case code.Num == float64(statuscode.InvalidFormat):
+	case code.Num == float64(protocol.InvalidFormat):
 		finding = fmt.Sprintf("The server refused an envelope whose %s with 400 INVALID_FORMAT, although it decrypts to a valid payload "+
 			"(client-identifier %s): it detects block manipulation by some means outside the spec (spec 3 gives ECB no integrity).",
 			t.what, t.tamperedID)

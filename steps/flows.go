@@ -9,7 +9,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/kairos-conformance/kairos-conformance/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 )
 
 // rolePhrases are how scenarios name the roles of spec section 8; KIND is

@@ -8,7 +8,7 @@ import (
 	"github.com/cucumber/godog"
 	"github.com/tidwall/gjson"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 func (st *scenario) registerPullSteps(sc *godog.ScenarioContext) {
@@ -29,7 +29,7 @@ func (st *scenario) payloadAccepted(ctx context.Context, endpoint string) error 
 		return err
 	}
 	var v verdict
-	st.expectCode(st.last, statuscode.Success, 0, &v)
+	st.expectCode(st.last, protocol.Success, 0, &v)
 	if len(v) == 0 {
 		st.expectEcho(st.last, st.sentCalls, &v)
 	}

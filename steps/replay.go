@@ -12,7 +12,7 @@ import (
 	"github.com/cucumber/godog"
 	"github.com/tidwall/gjson"
 
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 func (st *scenario) registerReplaySteps(sc *godog.ScenarioContext) {
@@ -181,10 +181,10 @@ func (st *scenario) exactlyOneAccepted(num int, name string) error {
 		}
 		code := gjson.GetBytes(x.body, "api-response-code")
 		codes = append(codes, codeText(code))
-		if code.Num == float64(statuscode.Success) {
+		if code.Num == float64(protocol.Success) {
 			accepted++
 			st.expectEcho(x, st.sentCalls, &one)
-			st.expectHTTPStatus(x, int(statuscode.Success), 0, &one)
+			st.expectHTTPStatus(x, int(protocol.Success), 0, &one)
 		} else {
 			st.expectCode(x, want, 0, &one)
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/statuscode"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // The other requests of spec section 6 are built from templates like the
@@ -123,7 +123,7 @@ func (st *scenario) newKeyPairRequest() error {
 // adoptKey makes the key a successful generateKeyPair returned the one
 // envelopes are sealed for; the previous one is kept to show it is refused.
 func (st *scenario) adoptKey(x *exchange) {
-	if x.status == 0 || gjson.GetBytes(x.body, "api-response-code").Num != float64(statuscode.Success) {
+	if x.status == 0 || gjson.GetBytes(x.body, "api-response-code").Num != float64(protocol.Success) {
 		return
 	}
 	pub, err := envelope.ParsePublicKeyPEM([]byte(gjson.GetBytes(x.body, "public-key").Str))
@@ -155,7 +155,7 @@ func (st *scenario) rotated(ctx context.Context) error {
 func (st *scenario) newPublicKey() error {
 	var v verdict
 	x := st.last
-	st.expectCode(x, statuscode.Success, 0, &v)
+	st.expectCode(x, protocol.Success, 0, &v)
 	if len(v) > 0 {
 		return st.fail(x, v)
 	}

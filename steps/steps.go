@@ -35,9 +35,9 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
-	"github.com/kairos-conformance/kairos-conformance/profile"
-	"github.com/kairos-conformance/kairos-conformance/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 )
 
 // DefaultRequestTimeout bounds every HTTP exchange a step makes.

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
-	"github.com/kairos-conformance/kairos-conformance/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 )
 
 // TestScenarioMask checks what the steps attach is masked with the run's

@@ -1,6 +1,6 @@
 // Package client holds the client-certification feature files (tagged
 // @client), embedded so that runner certify-client works from any
-// directory. Their steps are in steps/clientsteps.
+// directory. Their steps are in internal/certify/clientsteps.
 package client
 
 import "embed"

@@ -1,0 +1,160 @@
+package certify_test
+
+import (
+	"crypto/rsa"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	. "github.com/kairos-conformance/kairos-conformance/internal/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify/certifytest"
+)
+
+func loadKeyPair(t testing.TB, name string) *rsa.PrivateKey {
+	t.Helper()
+	priv, err := envelope.LoadPrivateKey("../../fixtures/keys/" + name + envelope.PrivateKeySuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return priv
+}
+
+// testPayload's base64 is not a whole number of AES blocks, so that
+// zero padding shows.
+var testPayload = []byte(`{"api-version":"1.0","security-id":"` + strings.Repeat("ab", 32) + `","flow-id":"HealthM1","calls":[{"client-identifier":"c-1","start-time":"2030-01-02T10:00:00+05:30","contact-numbers":["7016225597"],"keys":[{"name":"$flow.key.Name","value":"आशा"}]}]}`)
+
+func TestDiagnoseNamesEachMistake(t *testing.T) {
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	tests := []struct {
+		mistake string
+		want    string // the first finding's mistake
+		stage   envelope.Stage
+		text    string // in the diagnosis
+	}{
+		{"raw-aes-key", "aes-key-raw", envelope.StageAESPadding,
+			"spec 3 step 4: the AES key must be SHA-256(base64(k))[:16], base64(k) being exactly what the RSA value carries; the ciphertext decrypts with the raw key string k instead"},
+		{"url-safe-base64", "base64-url-safe", envelope.StageEncryptedValueBase64,
+			"spec 3 step 5: requestEncryptedValue must be canonical standard base64 on one line (alphabet A-Z a-z 0-9 + /, with = padding); it is URL-safe base64 (- and _ instead of + and /)"},
+		{"oaep", "rsa-padding-oaep-sha1", envelope.StageRSADecrypt,
+			"spec 3 step 6: the RSA value must be padded with PKCS#1 v1.5 (the spec's padding, Java's default RSA cipher); it decrypts with OAEP with SHA-1 instead"},
+		{"raw-json", "payload-raw-json", envelope.StagePayloadBase64,
+			"spec 3 steps 1 and 5: AES must encrypt the canonical standard base64 of the payload JSON; it encrypts the raw payload JSON instead of its base64"},
+		{"sha256-without-base64", "aes-key-sha256-of-raw", envelope.StageAESPadding, "SHA-256(k)[:16] (the base64 step skipped) instead"},
+		{"aes-256", "aes-key-aes256", envelope.StageAESPadding, "all 32 bytes of SHA-256(base64(k)) (AES-256, not AES-128) instead"},
+		{"rsa-carries-k", "rsa-carries-raw-key", envelope.StageKeyEncoding, "the RSA value must carry base64(k), k the key string; it carries the key string k itself"},
+		{"oaep-sha256", "rsa-padding-oaep-sha256", envelope.StageRSADecrypt, "it decrypts with OAEP with SHA-256 instead"},
+		{"unpadded-base64", "base64-unpadded", 0, "its = padding is missing"},
+		{"wrapped-base64", "base64-wrapped", envelope.StageEncryptedValueBase64, "broken into lines"},
+		{"cbc-zero-iv", "aes-mode-cbc", 0, "it is CBC with a zero IV"},
+		{"zero-padding", "aes-zero-padding", envelope.StageAESPadding, "padded with zero bytes instead of PKCS#5"},
+		{"rsa-sign-byte", "rsa-length-sign-byte", envelope.StageRSALength, "a leading zero byte was added"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mistake, func(t *testing.T) {
+			env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistakes[tt.mistake])
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened, d := Diagnose(env, priv, envelope.PKCS1v15)
+			if opened != nil || d == nil {
+				t.Fatalf("the envelope opened; want the diagnosis %s", tt.want)
+			}
+			t.Logf("%s", d)
+			if got := d.Mistakes(); len(got) == 0 || got[0] != tt.want {
+				t.Errorf("mistakes %v, want %s first\n%s", got, tt.want, d)
+			}
+			if tt.stage != 0 && d.Stage != tt.stage {
+				t.Errorf("stage %v, want %v", d.Stage, tt.stage)
+			}
+			if !strings.Contains(d.Error(), tt.text) {
+				t.Errorf("diagnosis does not say %q:\n%s", tt.text, d)
+			}
+			if !d.Recovered {
+				t.Errorf("undoing the mistake did not open the envelope:\n%s", d)
+			}
+			if !strings.HasPrefix(d.Error(), "the envelope does not open (failed stage: "+d.Stage.String()+")\n") {
+				t.Errorf("diagnosis does not start with the failed stage:\n%s", d)
+			}
+		})
+	}
+}
+
+func TestDiagnoseOpensCorrectEnvelopes(t *testing.T) {
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	for _, name := range []string{"fixed-key", "short-key"} {
+		env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistakes[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened, d := Diagnose(env, priv, envelope.PKCS1v15)
+		if d != nil || string(opened.Payload) != string(testPayload) {
+			t.Fatalf("%s: does not open to the payload: %v", name, d)
+		}
+	}
+}
+
+func TestDiagnoseProfilePadding(t *testing.T) {
+	// A profile that says OAEP-SHA-256 makes PKCS#1 v1.5 the mistake.
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistake{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := Diagnose(env, priv, envelope.OAEPSHA256)
+	if d == nil || !slices.Equal(d.Mistakes(), []string{"rsa-padding-pkcs1v15"}) {
+		t.Fatalf("want rsa-padding-pkcs1v15, got %v", d)
+	}
+	if !strings.Contains(d.Error(), "must be padded with OAEP with SHA-256 (the profile's padding); it decrypts with PKCS#1 v1.5 instead") {
+		t.Errorf("diagnosis:\n%s", d)
+	}
+}
+
+func TestDiagnoseWrongKey(t *testing.T) {
+	multicast, dialer := loadKeyPair(t, "HealthM1"), loadKeyPair(t, "HealthD1")
+	env, err := certifytest.Seal(testPayload, "HealthM1", &dialer.PublicKey, certifytest.Mistake{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := Diagnose(env, multicast, envelope.PKCS1v15)
+	if d == nil || !slices.Equal(d.Mistakes(), []string{"rsa-wrong-key"}) || d.Recovered {
+		t.Fatalf("want rsa-wrong-key, got %v", d)
+	}
+	if !strings.Contains(d.Error(), "was it encrypted with the public key in KAIROS_PUBLIC_KEY_FILE?") {
+		t.Errorf("diagnosis:\n%s", d)
+	}
+
+	small := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	_, d = Diagnose(env, small, envelope.PKCS1v15)
+	if d == nil || !slices.Equal(d.Mistakes(), []string{"rsa-length"}) || !strings.Contains(d.Error(), "must be exactly 256 bytes (the flow's 2048-bit modulus); it is 512 bytes") {
+		t.Fatalf("want rsa-length, got %v", d)
+	}
+}
+
+func TestDiagnoseGarbage(t *testing.T) {
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	good, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistake{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistake{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  envelope.Envelope
+		want []string
+	}{
+		{"empty field", envelope.Envelope{RequestDigitalSignatureValue: good.RequestDigitalSignatureValue}, []string{"field-empty"}},
+		{"not base64", envelope.Envelope{RequestEncryptedValue: "%%%", RequestDigitalSignatureValue: good.RequestDigitalSignatureValue}, []string{"base64-invalid"}},
+		{"ciphertext of another key", envelope.Envelope{RequestEncryptedValue: other.RequestEncryptedValue, RequestDigitalSignatureValue: good.RequestDigitalSignatureValue}, []string{"aes-key-unknown"}},
+		{"cut ciphertext", envelope.Envelope{RequestEncryptedValue: "AAAA", RequestDigitalSignatureValue: good.RequestDigitalSignatureValue}, []string{"aes-length"}},
+	}
+	for _, tt := range tests {
+		_, d := Diagnose(&tt.env, priv, envelope.PKCS1v15)
+		if d == nil || !slices.Equal(d.Mistakes(), tt.want) || d.Recovered {
+			t.Errorf("%s: want %v, got %v", tt.name, tt.want, d)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package profile_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+)
+
+// validYAML is a complete profile; tests break one thing at a time.
+const validYAML = `name: staging
+target: https://central.example.test
+flows:
+  healthy-multicast:
+    flow-id: HealthM1
+    security-id: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    public-key: KEYS/HealthM1_public.key
+    private-key: KEYS/HealthM1_private.key
+  no-did-dialer:
+    flow-id: NoDidD01
+    security-id: "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+    public-key: KEYS/NoDidD01_public.key
+phones:
+  whitelisted: ["7016225597"]
+  not-whitelisted: ["8123456789"]
+knobs:
+  rsa-padding: oaep-sha256
+  http-status-policy: any
+  checksum-window: 1h
+`
+
+// parse writes text, with KEYS/ standing for the committed TEST ONLY key
+// directory, into a temporary profile file and loads it.
+func parse(t *testing.T, text string) (*profile.Profile, error) {
+	t.Helper()
+	keys, err := filepath.Abs("../../fixtures/keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "profile.yaml")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(text, "KEYS/", keys+"/")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return profile.Load(path)
+}
+
+func TestLoadValid(t *testing.T) {
+	p, err := parse(t, validYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := p.Flow("healthy-multicast")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.FlowID != "HealthM1" || f.PublicKey == nil || f.PrivateKey == nil {
+		t.Fatalf("healthy-multicast: got %+v", f)
+	}
+	if p.Knobs.RSAPadding != envelope.OAEPSHA256 || p.Knobs.HTTPStatusPolicy != profile.StatusAny {
+		t.Fatalf("knobs not applied: %+v", p.Knobs)
+	}
+	if p.Knobs.ChecksumWindow != time.Hour {
+		t.Fatalf("checksum-window: Expected 1h, Actual %v", p.Knobs.ChecksumWindow)
+	}
+	// Knobs a profile leaves out keep the reference server's decisions.
+	if p.Knobs.MaxCallsPerRequest != 500 || p.Knobs.IPNotWhitelistedAs != 401 || p.Knobs.AllowKeyRotation {
+		t.Fatalf("defaults lost: %+v", p.Knobs)
+	}
+	if got := p.Roles(); strings.Join(got, ",") != "healthy-multicast,no-did-dialer" {
+		t.Fatalf("roles: %v", got)
+	}
+	if len(p.Secrets()) != 2 {
+		t.Fatalf("secrets: want the two security ids, got %d", len(p.Secrets()))
+	}
+}
+
+func TestFlowMissingRoleGivesReason(t *testing.T) {
+	p, err := parse(t, validYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Flow("no-mask-dialer")
+	if err == nil || !strings.Contains(err.Error(), `role "no-mask-dialer"`) || !strings.Contains(err.Error(), "profile.yaml") {
+		t.Fatalf("want a reason naming the role and the file, got %v", err)
+	}
+}
+
+func TestLoadErrorsNameFileLineAndField(t *testing.T) {
+	cases := []struct {
+		name, old, new string
+		want           []string
+	}{
+		{"unknown field", "  rsa-padding: oaep-sha256", "  rsa-padding: oaep-sha256\n  colour: blue", []string{"line 18", "colour"}},
+		{"unknown role", "  no-did-dialer:", "  no-dns-dialer:", []string{":9:", "flows.no-dns-dialer", "unknown role"}},
+		{"missing security id", `    security-id: "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"`, "", []string{":9:", "flows.no-did-dialer.security-id", "missing"}},
+		{"bad flow id", "flow-id: NoDidD01", "flow-id: No-Did", []string{":10:", "flows.no-did-dialer.flow-id"}},
+		{"missing key file", "NoDidD01_public.key", "NoSuch_public.key", []string{":12:", "flows.no-did-dialer.public-key", "NoSuch_public.key"}},
+		{"private key given as public", "HealthM1_public.key", "HealthM1_private.key", []string{":7:", "public-key", `found a "PRIVATE KEY" PEM block`}},
+		{"mismatched private key", "HealthM1_private.key", "NoDidD01_private.key", []string{":8:", "private-key", "does not match"}},
+		{"bad padding", "rsa-padding: oaep-sha256", "rsa-padding: oaep-md5", []string{":17:", "knobs.rsa-padding", "oaep-md5"}},
+		{"bad policy", "http-status-policy: any", "http-status-policy: sometimes", []string{":18:", "knobs.http-status-policy"}},
+		{"bad window", "checksum-window: 1h", "checksum-window: -1h", []string{":19:", "knobs.checksum-window"}},
+		{"bad duration", "checksum-window: 1h", "checksum-window: a day", []string{"line 19"}},
+		{"bad target", "target: https://central.example.test", "target: central.example.test", []string{":2:", "target"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			text := strings.Replace(validYAML, tc.old, tc.new, 1)
+			if text == validYAML {
+				t.Fatalf("case does not change the profile: %q not found", tc.old)
+			}
+			_, err := parse(t, text)
+			if err == nil {
+				t.Fatal("Expected: an error\nActual:   the profile loaded")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, "profile.yaml") {
+				t.Errorf("error does not name the file: %s", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("Expected the error to contain %q\nActual: %s", w, msg)
+				}
+			}
+		})
+	}
+}
+
+func TestAllRolesCoverEveryConditionAndKind(t *testing.T) {
+	roles := profile.AllRoles()
+	if len(roles) != 2*len(profile.Conditions) {
+		t.Fatalf("got %d roles for %d conditions", len(roles), len(profile.Conditions))
+	}
+	if profile.KindOf("no-did-dialer") != profile.KindDialer || profile.KindOf("healthy-multicast") != profile.KindMulticast {
+		t.Fatal("KindOf")
+	}
+}

@@ -1,0 +1,166 @@
+package suite_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+)
+
+var (
+	faultMatrixOut  = flag.String("faultmatrix", "", "write the fault matrix (fault -> scenarios that failed) to this file")
+	faultMatrixFull = flag.Bool("faultmatrix.full", false, "run the whole suite for every fault (slow) and list the scenarios no fault made fail")
+)
+
+// faultSubset is the part of the suite that should catch each named fault:
+// running only it keeps the matrix fast. wrong-code-N faults use @status-N.
+// A fault missing here runs the whole suite.
+var faultSubset = map[string]string{
+	"skip-checksum":                "@checksum",
+	"checksum-over-ciphertext":     "@checksum",
+	"checksum-per-endpoint":        "@checksum",
+	"checksum-not-atomic":          "@checksum",
+	"checksum-records-refused":     "@checksum",
+	"checksum-never-expires":       "@checksum",
+	"leak-decryption-stage":        "@spec-5.4",
+	"wrong-client-identifier-echo": "@status-200,@status-209",
+	"trust-forwarded-for":          "@spec-5.3",
+	"ip-check-after-open":          "@spec-5.3",
+	"skip-ip-check":                "@spec-5.3",
+	"accept-short-rsa-value":       "@spec-5.4",
+	"accept-lenient-base64":        "@spec-5.4",
+	"accept-duplicate-keys":        "@spec-5.1,@spec-5.4",
+	"accept-trailing-data":         "@spec-5.1,@spec-5.4",
+	"accept-invalid-utf8":          "@spec-5.1,@spec-5.4",
+	"accept-past-start-date":       "@spec-5.12",
+	"accept-other-kind":            "@spec-5.2,@spec-5.7",
+	"ignore-test-whitelist":        "@status-402",
+	"ignore-content-type":          "@transport",
+	"no-body-limit":                "@transport",
+	"http-status-mirror":           "@status-201",
+	"no-request-id":                "@spec-4,@endpoint-pull",
+	"keep-old-key":                 "@endpoint-generatekeypair",
+	"encryptdata-random-key":       "@endpoint-encryptdata",
+	"pull-cross-flow":              "@endpoint-pull",
+	"panic-on-create":              "@status-200",
+}
+
+func subsetFor(f refserver.Fault) string {
+	if *faultMatrixFull {
+		return ""
+	}
+	if n, ok := strings.CutPrefix(f.Name(), "wrong-code-"); ok {
+		return "@status-" + n
+	}
+	return faultSubset[f.Name()]
+}
+
+// TestFaultMatrix proves every scenario family can fail: for each fault
+// the reference server can be made to have, the relevant part of the suite
+// runs against a server with that fault and at least one scenario must fail.
+// The table "fault -> scenarios that failed" is logged (and written to
+// -faultmatrix FILE).
+func TestFaultMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the fault matrix runs the suite once per fault")
+	}
+	start := time.Now()
+	type row struct {
+		fault, subset string
+		ran           int
+		failed        []string
+	}
+	var rows []row
+	everFailed := map[string]bool{}
+	var all []string
+	for i, f := range refserver.Faults() {
+		subset := subsetFor(f)
+		tg := startReference(t, f)
+		ctx, cancel := runContext(t)
+		res, err := suite.Run(ctx, suite.Config{
+			Profile: tg.Profile, Tags: subset, Redact: true,
+			HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
+		})
+		cancel()
+		tg.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name(), err)
+		}
+		scenarios, err := res.Scenarios()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := row{fault: f.Name(), subset: subset, ran: len(scenarios)}
+		if r.subset == "" {
+			r.subset = "(all)"
+		}
+		for _, sc := range scenarios {
+			if i == 0 {
+				all = append(all, sc.ID())
+			}
+			switch sc.Status {
+			case "failed":
+				everFailed[sc.ID()] = true
+				r.failed = append(r.failed, sc.Name)
+			case "passed", "skipped":
+			default:
+				t.Errorf("%s: %s is %s", f.Name(), sc.ID(), sc.Status)
+			}
+		}
+		if len(scenarios) == 0 {
+			t.Errorf("%s: the subset %q selects no scenario", f.Name(), subset)
+		}
+		if len(r.failed) == 0 {
+			t.Errorf("fault %s (%s) was not caught: all %d scenarios of %q passed", f.Name(), f.Description(), len(scenarios), r.subset)
+		}
+		sort.Strings(r.failed)
+		rows = append(rows, r)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Fault matrix: %d faults, %s\n\n", len(rows), time.Since(start).Round(time.Second))
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAULT\tSUBSET\tFAILED/RAN\tSCENARIOS THAT FAILED")
+	for _, r := range rows {
+		names := r.failed
+		more := ""
+		if len(names) > 4 {
+			names, more = names[:4], fmt.Sprintf(" (+%d more)", len(r.failed)-4)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s%s\n", r.fault, r.subset, len(r.failed), r.ran, strings.Join(names, "; "), more)
+	}
+	tw.Flush()
+	if *faultMatrixFull {
+		var never []string
+		for _, id := range all {
+			if !everFailed[id] {
+				never = append(never, id)
+			}
+		}
+		fmt.Fprintf(&b, "\nScenarios no fault made fail: %d of %d\n", len(never), len(all))
+		for _, id := range never {
+			fmt.Fprintf(&b, "  - %s\n", id)
+		}
+	}
+	t.Log("\n" + b.String())
+	if *faultMatrixOut != "" {
+		var full strings.Builder
+		full.WriteString(b.String())
+		full.WriteString("\nEvery failing scenario, by fault:\n")
+		for _, r := range rows {
+			fmt.Fprintf(&full, "\n%s (%s): %d of %d failed\n", r.fault, r.subset, len(r.failed), r.ran)
+			for _, n := range r.failed {
+				fmt.Fprintf(&full, "  - %s\n", n)
+			}
+		}
+		if err := os.WriteFile(*faultMatrixOut, []byte(full.String()), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package suite_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/features"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/steps"
+)
+
+// TestSkipReasons: a profile that lacks a role or a knob skips the
+// scenarios needing it, and the reason is in the Cucumber JSON.
+func TestSkipReasons(t *testing.T) {
+	tg := startReference(t, refserver.Fault{})
+	p := *tg.Profile
+	p.Flows = map[string]profile.Flow{}
+	for role, f := range tg.Profile.Flows {
+		if role != "no-did-multicast" {
+			p.Flows[role] = f
+		}
+	}
+	p.Knobs.AllowKeyRotation = false
+	p.Knobs.PullAPI = false
+	ctx, cancel := runContext(t)
+	defer cancel()
+	res, err := suite.Run(ctx, suite.Config{
+		Profile: &p, Tags: "@status-207,@endpoint-generatekeypair,@endpoint-pull", Redact: true,
+		HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenarios, err := res.Scenarios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(suite.CountText(scenarios))
+	if res.Status != suite.StatusPassed {
+		t.Errorf("godog status %d: skips must not fail a run", res.Status)
+	}
+	var skipped, passed int
+	for _, sc := range scenarios {
+		reason := strings.Join(sc.Attachments["skip-reason"], "\n")
+		var want string
+		switch {
+		case sc.HasTag("@endpoint-generatekeypair"):
+			want = "allow-key-rotation"
+		case sc.HasTag("@endpoint-pull"):
+			want = "pull-api"
+		case sc.HasTag("@status-207") && strings.Contains(sc.Name, "multicast"):
+			want = `"no-did-multicast"`
+		}
+		switch {
+		case want == "" && sc.Status != "passed":
+			t.Errorf("%s: %s, want passed\n%s", sc.ID(), sc.Status, sc.Error)
+		case want == "":
+			passed++
+		case sc.Status != "skipped":
+			t.Errorf("%s: %s, want skipped", sc.ID(), sc.Status)
+		case !strings.Contains(reason, want):
+			t.Errorf("%s: skip-reason %q does not mention %s", sc.ID(), reason, want)
+		default:
+			skipped++
+		}
+	}
+	if skipped == 0 || passed == 0 {
+		t.Errorf("%d skipped, %d passed: want some of each", skipped, passed)
+	}
+}
+
+// TestCancelledRunStillReports: cancelling the context makes the rest of
+// the run fail fast, and Run still returns the Cucumber JSON.
+func TestCancelledRunStillReports(t *testing.T) {
+	tg := startReference(t, refserver.Fault{})
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	res, err := suite.Run(ctx, suite.Config{Profile: tg.Profile, Redact: true, HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	scenarios, err := res.Scenarios()
+	if err != nil {
+		t.Fatalf("the Cucumber JSON of a cancelled run does not parse: %v", err)
+	}
+	t.Logf("cancelled after 700ms, returned after %s: %s", took.Round(time.Millisecond), suite.CountText(scenarios))
+	if res.Status != suite.StatusFailed {
+		t.Errorf("godog status %d, want 1", res.Status)
+	}
+	if len(scenarios) != wantScenarios {
+		t.Errorf("%d scenarios in the report, want all %d (the cut-short ones as failed)", len(scenarios), wantScenarios)
+	}
+	cut := 0
+	for _, sc := range scenarios {
+		if sc.Status == "failed" && strings.Contains(sc.Error, "cancelled") {
+			cut++
+		}
+	}
+	if cut == 0 {
+		t.Error("no scenario says the run was cancelled")
+	}
+}
+
+// TestOneScenarioByLine: a feature path may name one scenario by line, as
+// godog allows ("file.feature:12").
+func TestOneScenarioByLine(t *testing.T) {
+	tg := startReference(t, refserver.Fault{})
+	root, err := steps.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(root, "features", "transport.feature")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 0
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, "Scenario: an unknown path is answered with 404") {
+			line = i + 1
+		}
+	}
+	// On disk, and in the copy embedded in the binary (as a runner built
+	// with go build reads it outside the repository).
+	for _, cfg := range []suite.Config{
+		{FeaturePaths: []string{fmt.Sprintf("%s:%d", path, line)}},
+		{FeatureFS: features.Embedded, FeaturePaths: []string{fmt.Sprintf("features/transport.feature:%d", line)}},
+	} {
+		ctx, cancel := runContext(t)
+		cfg.Profile, cfg.HTTPClient = tg.Profile, tg.HTTPClient
+		res, err := suite.Run(ctx, cfg)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		scenarios, err := res.Scenarios()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(scenarios) != 1 || scenarios[0].Status != "passed" {
+			t.Errorf("%s: %s", cfg.FeaturePaths[0], suite.CountText(scenarios))
+		}
+	}
+}

@@ -1,0 +1,225 @@
+// Package suite runs the Kairos conformance suite (features/*.feature with
+// the steps package) against a target described by a profile, and hands
+// back godog's status and the Cucumber JSON the reports are built from.
+//
+// It always passes godog full Options (Strict, so undefined, pending or
+// ambiguous steps fail the run), runs scenarios concurrently, and derives
+// every scenario's context from the caller's: cancelling ctx makes the
+// remaining steps fail fast, and Run still returns the Cucumber JSON of
+// what ran.
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/kairos-conformance/kairos-conformance/features"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/steps"
+)
+
+// Defaults.
+const (
+	DefaultConcurrency = 4
+	DefaultFormat      = "progress"
+	// ClientTag marks the scenarios that judge a vendor's client (the
+	// harness plays the server); they are a separate suite, excluded here.
+	ClientTag = "@client"
+)
+
+// godog's exit statuses.
+const (
+	StatusPassed = 0
+	StatusFailed = 1
+	StatusUsage  = 2
+)
+
+// Config configures one run.
+type Config struct {
+	// Profile is the target: Profile.Target is the base URL. Required.
+	Profile *profile.Profile
+	// FeaturePaths are feature files or directories, or "file.feature:LINE"
+	// for one scenario: paths on disk, or in FeatureFS when it is set.
+	// Empty: features/ (package features' Source when FeatureFS is nil:
+	// the repository's directory, found by walking up to its go.mod, or
+	// outside the repository the copy embedded in the binary). Scenarios
+	// tagged @client are always excluded.
+	FeaturePaths []string
+	// FeatureFS, when set, holds FeaturePaths (slash-separated, as
+	// fs.ValidPath has them); godog's URIs are those paths.
+	FeatureFS fs.FS
+	// Tags is a godog tag expression ("@status-201,@status-400",
+	// "@security && ~@clock"); empty selects everything.
+	Tags string
+	// Concurrency is how many scenarios run at once (0: 4).
+	Concurrency int
+	// RequestTimeout bounds each HTTP exchange (0: 10s).
+	RequestTimeout time.Duration
+	// Seed orders the scenarios: 0 file order, -1 a random seed, anything
+	// else that seed (godog shuffles the scenarios within each feature).
+	Seed int64
+	// Redact masks secrets and phone numbers in attachments and errors.
+	Redact bool
+	// Console receives godog's progress output (nil: discarded).
+	Console io.Writer
+	// Format is the console formatter: progress (default), pretty, junit...
+	Format string
+	// Colors keeps ANSI colours in the console output.
+	Colors bool
+	// HTTPClient sends the requests (nil: a default client).
+	HTTPClient *http.Client
+	// Now is the harness's clock for start-times (nil: time.Now).
+	Now func() time.Time
+	// AdvanceClock moves the target's clock and Now forward; only an
+	// in-process reference server can offer it (nil: the @clock scenario
+	// is skipped with a reason).
+	AdvanceClock func(time.Duration)
+	// FixturesDir holds payloads/ and vectors/ (empty: the repository's,
+	// or outside a repository the copy embedded in the binary).
+	FixturesDir string
+	// RunID makes client-identifiers unique across runs (empty: random).
+	RunID string
+}
+
+// Result is what a run produced.
+type Result struct {
+	// Status is godog's: 0 passed, 1 failed, 2 usage error.
+	Status int
+	// CucumberJSON is godog's Cucumber JSON report, with attachments.
+	CucumberJSON []byte
+}
+
+// Run runs the suite. An error means the run could not be made (bad
+// config, no features); a failed scenario is Result.Status 1, not an error.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.Profile == nil {
+		return nil, errors.New("suite: Config.Profile is required")
+	}
+	paths, fsys := cfg.FeaturePaths, cfg.FeatureFS
+	if len(paths) == 0 {
+		if fsys == nil {
+			var err error
+			if fsys, _, err = features.Source(); err != nil {
+				return nil, fmt.Errorf("suite: %w", err)
+			}
+		}
+		paths = []string{features.Dir}
+	}
+	for _, p := range paths {
+		// godog also takes "file.feature:LINE" for one scenario.
+		if err := statFeaturePath(fsys, lineSuffix.ReplaceAllString(p, "")); err != nil {
+			return nil, fmt.Errorf("suite: feature path: %w", err)
+		}
+	}
+	tags, err := Tags(cfg.Tags)
+	if err != nil {
+		return nil, err
+	}
+	format := cfg.Format
+	if format == "" {
+		format = DefaultFormat
+	}
+	if godog.FindFmt(format) == nil {
+		return nil, fmt.Errorf("suite: unknown console format %q", format)
+	}
+	concurrency := cfg.Concurrency
+	if concurrency <= 0 {
+		concurrency = DefaultConcurrency
+	}
+	st, err := steps.New(steps.Config{
+		Profile: cfg.Profile, RequestTimeout: cfg.RequestTimeout, Redact: cfg.Redact,
+		HTTPClient: cfg.HTTPClient, Now: cfg.Now, AdvanceClock: cfg.AdvanceClock,
+		FixturesDir: cfg.FixturesDir, RunID: cfg.RunID,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("suite: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "kairos-suite-")
+	if err != nil {
+		return nil, fmt.Errorf("suite: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	cukePath := filepath.Join(dir, "cucumber.json")
+	// godog's own colour stripper writes one rune per Write (one syscall
+	// per character of a multi-megabyte Cucumber JSON file), so colours stay
+	// on inside godog and the console strips them itself.
+	var console io.Writer = io.Discard
+	if cfg.Console != nil {
+		console = cfg.Console
+		if !cfg.Colors {
+			console = &stripANSI{w: cfg.Console}
+		}
+	}
+	opts := godog.Options{
+		Format:         format + ",cucumber:" + cukePath,
+		Output:         console,
+		NoColors:       false,
+		Paths:          paths,
+		FS:             fsys, // nil: the disk
+		Tags:           tags,
+		Concurrency:    concurrency,
+		Randomize:      cfg.Seed,
+		Strict:         true,
+		DefaultContext: ctx,
+	}
+	status := godog.TestSuite{
+		Name:                 "kairos-conformance",
+		TestSuiteInitializer: st.InitializeTestSuite,
+		ScenarioInitializer:  st.InitializeScenario,
+		Options:              &opts,
+	}.Run()
+	cuke, err := os.ReadFile(cukePath)
+	if err != nil {
+		return nil, fmt.Errorf("suite: godog wrote no Cucumber JSON (status %d): %w", status, err)
+	}
+	if status == StatusUsage {
+		return &Result{Status: status, CucumberJSON: cuke}, fmt.Errorf("suite: godog refused the options (status %d; see its message on stderr)", status)
+	}
+	return &Result{Status: status, CucumberJSON: cuke}, nil
+}
+
+var lineSuffix = regexp.MustCompile(`:\d+$`)
+
+// statFeaturePath checks that path is in fsys, or on disk if fsys is nil.
+func statFeaturePath(fsys fs.FS, path string) error {
+	if fsys == nil {
+		_, err := os.Stat(path)
+		return err
+	}
+	_, err := fs.Stat(fsys, path)
+	return err
+}
+
+// Tags returns expr with the @client scenarios excluded, in godog's tag
+// syntax: "," separates alternatives, "&&" joins conditions, "~" negates.
+func Tags(expr string) (string, error) {
+	const not = "~" + ClientTag
+	if strings.TrimSpace(expr) == "" {
+		return not, nil
+	}
+	var alts []string
+	for _, alt := range strings.Split(expr, ",") {
+		var conds []string
+		for _, c := range strings.Split(alt, "&&") {
+			c = strings.TrimSpace(c)
+			name := strings.TrimPrefix(strings.TrimPrefix(c, "~"), "@")
+			if name == "" || strings.ContainsAny(name, " \t@~") {
+				return "", fmt.Errorf("suite: tag expression %q: %q is not a tag (write @tag, ~@tag, joined by && or ,)", expr, c)
+			}
+			conds = append(conds, c)
+		}
+		alts = append(alts, strings.Join(append(conds, not), " && "))
+	}
+	return strings.Join(alts, ","), nil
+}

@@ -1,0 +1,75 @@
+package target
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+)
+
+// Client defaults.
+const (
+	// DefaultTimeout bounds each HTTP exchange, as the steps' own
+	// per-request deadline does by default (steps.DefaultRequestTimeout).
+	DefaultTimeout = 10 * time.Second
+	// DefaultIdleConns is the default number of scenarios run at once.
+	DefaultIdleConns = 4
+)
+
+// ClientOptions shape the HTTP client of a Target.
+type ClientOptions struct {
+	// Timeout bounds each exchange: the dial, the TLS handshake, the wait
+	// for response headers and the whole request (0: DefaultTimeout).
+	Timeout time.Duration
+	// IdleConns is how many idle connections to the target are kept for
+	// reuse; give it the number of scenarios run at once (0:
+	// DefaultIdleConns).
+	IdleConns int
+}
+
+// NewHTTPClient is the client every request of a run goes through: TLS as
+// the profile says (tls.ca-file, which profile.Load resolved against the
+// profile's directory, and tls.insecure-skip-verify), every phase bounded
+// by the timeout, and no redirects: a Kairos endpoint never redirects, and
+// following one would hide it.
+func NewHTTPClient(prof *profile.Profile, opts ClientOptions) (*http.Client, error) {
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	conns := opts.IdleConns
+	if conns <= 0 {
+		conns = DefaultIdleConns
+	}
+	tlsConfig := &tls.Config{InsecureSkipVerify: prof.TLS.InsecureSkipVerify}
+	if caFile := prof.TLS.CAFile; caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: tls.ca-file: %w", prof.Path, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("profile %s: tls.ca-file: %s holds no PEM certificate", prof.Path, caFile)
+		}
+		tlsConfig.RootCAs = pool
+	}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsConfig,
+		TLSHandshakeTimeout:   timeout,
+		ResponseHeaderTimeout: timeout,
+		MaxIdleConnsPerHost:   conns,
+		IdleConnTimeout:       90 * time.Second,
+	}
+	return &http.Client{
+		Transport:     transport,
+		Timeout:       timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}, nil
+}
