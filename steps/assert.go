@@ -227,7 +227,7 @@ func (st *scenario) expectEcho(x *exchange, sent []string, v *verdict) {
 		}
 		seen[uuid.Str] = true
 		if okID && okUUID {
-			st.accepted = append(st.accepted, acceptedCall{clientID: sent[i], uuid: uuid.Str, requestID: requestID, flowRole: st.role})
+			st.pull.accepted = append(st.pull.accepted, acceptedCall{clientID: sent[i], uuid: uuid.Str, requestID: requestID})
 		}
 	}
 }

@@ -32,14 +32,6 @@ func (st *scenario) registerECBSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the server's answer is recorded as a security finding$`, st.recordFinding)
 }
 
-// ecbState lives on the scenario (one per scenario).
-func (st *scenario) ecb() *ecbTamper {
-	if st.ecbT == nil {
-		st.ecbT = &ecbTamper{}
-	}
-	return st.ecbT
-}
-
 func (st *scenario) sendTampered(ctx context.Context, op string) error {
 	if err := st.needFlow(); err != nil {
 		return err
@@ -49,8 +41,8 @@ func (st *scenario) sendTampered(ctx context.Context, op string) error {
 	}
 	// A client-identifier long enough to hold several whole 12-byte chunks,
 	// each recognisable, so the echo shows what moved.
-	id := st.s.nextID("ecb") + "-AAAAAAAAAAAA-BBBBBBBBBBBB-CCCCCCCCCCCC-DDDDDDDDDDDD"
-	if err := st.editPayload("calls.0.client-identifier", `"`+id+`"`); err != nil {
+	id := st.s.ids.clientID("ecb") + "-AAAAAAAAAAAA-BBBBBBBBBBBB-CCCCCCCCCCCC-DDDDDDDDDDDD"
+	if err := st.setInPayload("calls.0.client-identifier", id); err != nil {
 		return err
 	}
 	payload, err := st.payloadBytes()
@@ -96,19 +88,19 @@ func (st *scenario) sendTampered(ctx context.Context, op string) error {
 		blocks[i], blocks[j] = blocks[j], blocks[i]
 		chunks[i], chunks[j] = chunks[j], chunks[i]
 		what = fmt.Sprintf("ciphertext blocks %d and %d were swapped", i+1, j+1)
+	default:
+		return stepError("no block operation %q (dropped, duplicated or swapped)", op)
 	}
 	tampered := bytes.Join(chunks, nil)
 	ids := clientIDs(tampered)
 	if len(ids) == 0 || ids[0] == id {
 		return fmt.Errorf("the tampered payload is not the valid, different JSON the harness expected")
 	}
-	t := st.ecb()
-	t.what, t.sealedClientID, t.tamperedID = what, id, ids[0]
+	st.ecb = ecbTamper{what: what, sealedClientID: id, tamperedID: ids[0]}
 	env := s.Envelope
 	env.RequestEncryptedValue = encodeB64(bytes.Join(blocks, nil))
-	o := outgoing{path: createPath(st.kind, true), body: envelopeBody(&env), payload: tampered}
-	st.sentPayload, st.sentCalls, st.sentPlain, st.sentBody, st.sentPath = tampered, ids, false, o.body, o.path
-	st.send(ctx, o)
+	// The payload sent is the one the tampered ciphertext decrypts to.
+	st.send(ctx, outgoing{path: createPath(st.target.kind, true), body: envelopeBody(&env), payload: tampered, encrypted: true, sealed: s})
 	st.attach("sealed-payload", dumpBody(payload, true))
 	return nil
 }
@@ -130,11 +122,11 @@ func splitN(b []byte, n int) [][]byte {
 // SUCCESS echoing the tampered client-identifier (it processed the payload
 // the ciphertext now decrypts to). Anything else fails the scenario.
 func (st *scenario) recordFinding() error {
-	t := st.ecbT
-	if t == nil || t.what == "" {
+	t := st.ecb
+	if t.what == "" {
 		return stepError("no ciphertext was tampered with in this scenario")
 	}
-	x := st.last
+	x := st.sent.last
 	var v verdict
 	if !st.responseOK(x, &v) {
 		return st.fail(x, v)

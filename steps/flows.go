@@ -1,9 +1,6 @@
 package steps
 
 import (
-	"crypto/rand"
-	"fmt"
-	"math/big"
 	"regexp"
 	"strings"
 
@@ -96,7 +93,7 @@ func (st *scenario) givenFlow(phrase string) error {
 		mu.Lock()
 		st.unlock = append(st.unlock, mu.Unlock)
 	}
-	st.role, st.kind, st.flow, st.pub = role, profile.KindOf(role), f, f.PublicKey
+	st.target.role, st.target.kind, st.target.flow, st.target.pub = role, profile.KindOf(role), f, f.PublicKey
 	return nil
 }
 
@@ -115,10 +112,10 @@ func (st *scenario) envelopeAddressedTo(phrase string) error {
 	if err != nil {
 		return err
 	}
-	if f.FlowID == st.flow.FlowID {
-		return st.skip("the profile maps %s and %s to the same flow %s", role, st.role, f.FlowID)
+	if f.FlowID == st.target.flow.FlowID {
+		return st.skip("the profile maps %s and %s to the same flow %s", role, st.target.role, f.FlowID)
 	}
-	st.envTo = &f
+	st.target.envTo = &f
 	return nil
 }
 
@@ -126,23 +123,17 @@ func (st *scenario) envelopeFlowIDUnknown() error {
 	if err := st.needFlow(); err != nil {
 		return err
 	}
-	f := st.flow
+	f := st.target.flow
 	f.FlowID = st.unknownFlowID()
-	st.envTo = &f // sealed for the flow's key, but addressed to nobody
+	st.target.envTo = &f // sealed for the flow's key, but addressed to nobody
 	return nil
 }
 
-// unknownFlowID returns 8 alphanumerics that no flow of the profile uses
-// ("Zz" prefix plus random characters; a real server cannot have many).
+// unknownFlowID is a flow id of the right shape that no flow of the
+// profile has, new in the run (idSource.flowID).
 func (st *scenario) unknownFlowID() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	for {
-		b := []byte("Zz")
-		for len(b) < 8 {
-			n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-			b = append(b, alphabet[n.Int64()])
-		}
-		id := string(b)
+		id := st.s.ids.flowID()
 		known := false
 		for _, f := range st.s.prof.Flows {
 			known = known || f.FlowID == id
@@ -180,8 +171,4 @@ func (st *scenario) otherFlowOfKind(kind string, not string) (profile.Flow, stri
 		}
 	}
 	return profile.Flow{}, "", st.skip("the profile maps no second %s flow", kind)
-}
-
-func (st *scenario) describeFlow() string {
-	return fmt.Sprintf("%s (flow %s)", st.role, st.flow.FlowID)
 }

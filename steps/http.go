@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
 )
 
 // The endpoints of spec section 1.
@@ -47,10 +49,9 @@ func createPath(kind string, encrypted bool) string {
 
 // exchange is one HTTP request and what came back.
 type exchange struct {
-	method, path string
-	reqHeader    http.Header
-	reqBody      []byte
-	payload      []byte // the inner payload an encrypted request carried
+	req       outgoing    // what was sent (its method filled in)
+	reqHeader http.Header // the headers as sent
+	calls     []string    // the client-identifiers of req.payload, in order
 
 	status int
 	header http.Header
@@ -66,13 +67,25 @@ type outgoing struct {
 	body        []byte
 	contentType *string // nil: application/json; "": no Content-Type header
 	header      map[string]string
-	payload     []byte // the inner payload, for the evidence
+	// payload is the create payload the request carries: inside the
+	// envelope when encrypted, else the body (or, for a malformed body,
+	// the payload it was made from). Nil for other requests.
+	payload   []byte
+	encrypted bool
+	// sealed is the envelope as the harness sealed it, before any
+	// malformation (nil when nothing was sealed).
+	sealed *envelope.Sealed
+	// label says what a request of a batch is, for the evidence.
+	label string
 }
 
 func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
-	x := &exchange{method: o.method, path: o.path, reqBody: o.body, payload: o.payload, reqHeader: http.Header{}}
-	if x.method == "" {
-		x.method = http.MethodPost
+	if o.method == "" {
+		o.method = http.MethodPost
+	}
+	x := &exchange{req: o, reqHeader: http.Header{}}
+	if o.payload != nil {
+		x.calls = clientIDs(o.payload)
 	}
 	ct := "application/json"
 	if o.contentType != nil {
@@ -87,7 +100,7 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, x.method, s.base.String()+o.path, bytes.NewReader(o.body))
+	req, err := http.NewRequestWithContext(ctx, o.method, s.base.String()+o.path, bytes.NewReader(o.body))
 	if err != nil {
 		x.err = err
 		return x
@@ -112,30 +125,22 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	return x
 }
 
-// send makes one exchange and attaches it as evidence.
-func (st *scenario) send(ctx context.Context, o outgoing) *exchange {
-	x := st.s.roundTrip(ctx, o)
-	st.last = x
-	st.evidence(x)
-	return x
-}
-
-// evidence attaches request, response and (for encrypted requests) the
-// inner payload.
-func (st *scenario) evidence(x *exchange) {
+// attachExchange attaches request, response and (for encrypted requests)
+// the inner payload.
+func (st *scenario) attachExchange(x *exchange) {
 	st.attach("request", dumpRequest(x))
-	if x.payload != nil {
-		st.attach("payload", dumpBody(x.payload, true))
+	if x.req.encrypted && x.req.payload != nil {
+		st.attach("payload", dumpBody(x.req.payload, true))
 	}
 	st.attach("response", dumpResponse(x))
 }
 
 func dumpRequest(x *exchange) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", x.method, x.path)
+	fmt.Fprintf(&b, "%s %s\n", x.req.method, x.req.path)
 	dumpHeader(&b, x.reqHeader)
 	b.WriteString("\n")
-	b.WriteString(dumpBody(x.reqBody, false))
+	b.WriteString(dumpBody(x.req.body, false))
 	return b.String()
 }
 
@@ -195,9 +200,9 @@ func (x *exchange) summary() string {
 		return "(no request was sent)"
 	}
 	if x.status == 0 {
-		return fmt.Sprintf("%s %s -> no response: %v", x.method, x.path, x.err)
+		return fmt.Sprintf("%s %s -> no response: %v", x.req.method, x.req.path, x.err)
 	}
-	s := fmt.Sprintf("%s %s -> HTTP %d", x.method, x.path, x.status)
+	s := fmt.Sprintf("%s %s -> HTTP %d", x.req.method, x.req.path, x.status)
 	if code := gjson.GetBytes(x.body, "api-response-code"); code.Exists() {
 		s += ", api-response-code " + code.Raw
 	}

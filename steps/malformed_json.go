@@ -3,8 +3,6 @@ package steps
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"strings"
 )
 
 // The malformations of the envelope and body JSON (rules 5.1 and 5.4).
@@ -19,82 +17,114 @@ func (st *scenario) envelopeObject(payload []byte) (*object, error) {
 	return v.(*object), nil
 }
 
-func renameField(st *scenario, m []string, payload []byte) ([]byte, error) {
-	if m[1] == m[2] {
-		return nil, stepError("the new field name is the same")
-	}
-	o, err := st.envelopeObject(payload)
-	if err != nil {
-		return nil, err
-	}
-	renamed := newObject()
-	for _, k := range o.keys {
-		nk := k
-		if k == m[2] {
-			nk = m[1]
+// renameField writes field under the name args[0].
+func renameField(field string) builder {
+	return func(st *scenario, payload []byte, args []string) ([]byte, error) {
+		name := args[0]
+		if name == field {
+			return nil, stepError("the new field name is the same")
 		}
-		renamed.set(nk, o.vals[k])
+		o, err := st.envelopeObject(payload)
+		if err != nil {
+			return nil, err
+		}
+		renamed := newObject()
+		for _, k := range o.keys {
+			nk := k
+			if k == field {
+				nk = name
+			}
+			renamed.set(nk, o.vals[k])
+		}
+		return json.Marshal(renamed)
 	}
-	return json.Marshal(renamed)
 }
 
-func dropField(st *scenario, m []string, payload []byte) ([]byte, error) {
-	o, err := st.envelopeObject(payload)
-	if err != nil {
-		return nil, err
+func dropField(field string) builder {
+	return func(st *scenario, payload []byte, _ []string) ([]byte, error) {
+		o, err := st.envelopeObject(payload)
+		if err != nil {
+			return nil, err
+		}
+		o.del(field)
+		return json.Marshal(o)
 	}
-	o.del(m[1])
-	return json.Marshal(o)
 }
 
-func numberField(st *scenario, m []string, payload []byte) ([]byte, error) {
-	o, err := st.envelopeObject(payload)
-	if err != nil {
-		return nil, err
+func numberField(field string) builder {
+	return func(st *scenario, payload []byte, _ []string) ([]byte, error) {
+		o, err := st.envelopeObject(payload)
+		if err != nil {
+			return nil, err
+		}
+		o.set(field, json.Number("12345678"))
+		return json.Marshal(o)
 	}
-	o.set(m[1], json.Number("12345678"))
-	return json.Marshal(o)
 }
 
-func outerBody(st *scenario, m []string, payload []byte) ([]byte, error) {
+// sealedEnvelope seals the payload; edit turns the envelope's JSON body
+// into the malformed one.
+func sealedEnvelope(st *scenario, payload []byte, edit func(body []byte, env *sealedValues) []byte) ([]byte, error) {
 	s, err := st.seal(payload, nil)
 	if err != nil {
 		return nil, err
 	}
-	body := envelopeBody(&s.Envelope)
-	switch {
-	case strings.Contains(m[0], "not JSON"):
-		return []byte("requestEncryptedValue=" + s.RequestEncryptedValue + "&requestDigitalSignatureValue=" + s.RequestDigitalSignatureValue + "&flow-id=" + s.FlowID), nil
-	case strings.Contains(m[0], "array"):
-		return append(append([]byte("["), body...), ']'), nil
-	case strings.Contains(m[0], "duplicate"):
-		// A junk value first: a server where the last key wins opens it.
-		return append([]byte(`{"requestEncryptedValue":"AAAA",`), bytes.TrimPrefix(body, []byte("{"))...), nil
-	case strings.Contains(m[0], "data after"):
-		return append(body, []byte("\n{}")...), nil
-	case strings.Contains(m[0], "UTF-8"):
-		// The byte 0xFF inside the flow-id string.
-		q, _ := json.Marshal(s.FlowID)
-		j := bytes.LastIndex(body, q) + len(q) - 1 // its closing quote
-		return append(append(append([]byte(nil), body[:j]...), 0xFF), body[j:]...), nil
-	}
-	return nil, stepError("no outer malformation %q", m[0])
+	return edit(envelopeBody(&s.Envelope), &sealedValues{s.RequestEncryptedValue, s.RequestDigitalSignatureValue, s.FlowID}), nil
 }
 
-// plainBody malforms a plain request body; the rest of it is a valid payload.
-func plainBody(st *scenario, m []string, payload []byte) ([]byte, error) {
-	switch {
-	case strings.Contains(m[0], "not JSON"):
-		return []byte("api-version=1.0&flow-id=" + st.flow.FlowID), nil
-	case strings.Contains(m[0], "array"):
-		return append(append([]byte("["), payload...), ']'), nil
-	case strings.Contains(m[0], "duplicate"):
-		dup := fmt.Sprintf(`{"flow-id":%q,`, st.flow.FlowID)
-		return append([]byte(dup), bytes.TrimPrefix(bytes.TrimSpace(payload), []byte("{"))...), nil
-	case strings.Contains(m[0], "data after"):
-		return append(append([]byte(nil), payload...), []byte("\n{}")...), nil
-	case strings.Contains(m[0], "UTF-8"):
-		return invalidUTF8(payload)
-	}
-	return nil, stepError("no plain malformation %q", m[0])
+// sealedValues are the three values of a sealed envelope.
+type sealedValues struct{ encrypted, signature, flowID string }
+
+// envelopeNotJSON sends the fields form-encoded.
+func envelopeNotJSON(st *scenario, payload []byte, _ []string) ([]byte, error) {
+	return sealedEnvelope(st, payload, func(_ []byte, f *sealedValues) []byte {
+		return []byte("requestEncryptedValue=" + f.encrypted + "&requestDigitalSignatureValue=" + f.signature + "&flow-id=" + f.flowID)
+	})
+}
+
+func envelopeJSONArray(st *scenario, payload []byte, _ []string) ([]byte, error) {
+	return sealedEnvelope(st, payload, func(body []byte, _ *sealedValues) []byte { return inArray(body) })
+}
+
+// envelopeDuplicateKey puts a junk requestEncryptedValue first: a server
+// where the last key wins opens it.
+func envelopeDuplicateKey(st *scenario, payload []byte, _ []string) ([]byte, error) {
+	return sealedEnvelope(st, payload, func(body []byte, _ *sealedValues) []byte {
+		return append([]byte(`{"requestEncryptedValue":"AAAA",`), bytes.TrimPrefix(body, []byte("{"))...)
+	})
+}
+
+func envelopeTrailingData(st *scenario, payload []byte, _ []string) ([]byte, error) {
+	return sealedEnvelope(st, payload, func(body []byte, _ *sealedValues) []byte { return withTrailingObject(body) })
+}
+
+// envelopeInvalidUTF8 puts the byte 0xFF inside the flow-id string.
+func envelopeInvalidUTF8(st *scenario, payload []byte, _ []string) ([]byte, error) {
+	return sealedEnvelope(st, payload, func(body []byte, f *sealedValues) []byte {
+		q, _ := json.Marshal(f.flowID)
+		j := bytes.LastIndex(body, q) + len(q) - 1 // its closing quote
+		return append(append(append([]byte(nil), body[:j]...), 0xFF), body[j:]...)
+	})
+}
+
+// The plain malformations: the rest of the body is a valid payload.
+
+func plainNotJSON(st *scenario, _ []byte, _ []string) ([]byte, error) {
+	return []byte("api-version=1.0&flow-id=" + st.target.flow.FlowID), nil
+}
+
+func plainJSONArray(_ *scenario, payload []byte, _ []string) ([]byte, error) {
+	return inArray(payload), nil
+}
+
+func plainDuplicateFlowID(st *scenario, payload []byte, _ []string) ([]byte, error) {
+	return duplicateFlowID(st, payload), nil
+}
+
+func plainTrailingData(_ *scenario, payload []byte, _ []string) ([]byte, error) {
+	return withTrailingObject(payload), nil
+}
+
+func plainInvalidUTF8(_ *scenario, payload []byte, _ []string) ([]byte, error) {
+	return invalidUTF8(payload)
 }

@@ -96,7 +96,7 @@ func (st *scenario) phone(sort string) (string, error) {
 	if len(list) == 0 {
 		return "", st.skip("the profile lists no %s phone numbers (phones.%s)", sort, sort)
 	}
-	return list[int(st.s.seq.Add(1))%len(list)], nil
+	return list[st.s.ids.next()%uint64(len(list))], nil
 }
 
 // startTime is now plus d, in IST, in the spec's shape.
@@ -107,15 +107,12 @@ func (st *scenario) startTime(d time.Duration) string {
 func (st *scenario) registerPayloadSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^a payload with (\d+) calls? to (?:a |an )?(whitelisted|not-whitelisted|invalid) numbers?$`, st.newPayload)
 	sc.Step(`^another call to (?:a |an )?(whitelisted|not-whitelisted|invalid) number$`, st.anotherCall)
-	sc.Step(`^the api-version is "([^"]*)"$`, func(v string) error { return st.editPayload("api-version", `"`+v+`"`) })
-	sc.Step(`^the payload's "([^"]+)" is (.+)$`, st.editPayload)
+	sc.Step(`^the api-version is "([^"]*)"$`, func(v string) error { return st.setInPayload("api-version", v) })
 	sc.Step(`^the payload has no "([^"]+)"$`, st.removeFromPayload)
-	sc.Step(`^the payload has no calls$`, func() error { return st.editPayload("calls", "an empty list") })
+	sc.Step(`^the payload has no calls$`, func() error { return st.setInPayload("calls", []any{}) })
 	sc.Step(`^the payload has one call more than the limit$`, st.callsOverLimit)
-	sc.Step(`^the (call|first call|last call)'s "([^"]+)" is (.+)$`, st.editCall)
 	sc.Step(`^the (call|first call|last call) has no "([^"]+)"$`, st.removeFromCall)
-	sc.Step(`^the call's start-time is (yesterday|earlier today|in an hour|tomorrow|in \d+ days)$`, st.relativeStartTime)
-	sc.Step(`^the call's start-time is tomorrow in the format "([^"]+)"$`, st.startTimeFormat)
+	st.registerStartTimeSteps(sc)
 	sc.Step(`^the call has an? (whitelisted|not-whitelisted|invalid) alternate number$`, st.alternateNumber)
 	sc.Step(`^the call's contact number is written with the prefix "(91|\+91)"$`, st.prefixNumber)
 }
@@ -133,16 +130,16 @@ func (st *scenario) newPayload(n int, sort string) error {
 	}
 	p, err := st.s.fill(tmplSingleCall, map[string]string{
 		"api-version":       "1.0",
-		"security-id":       st.flow.SecurityID,
-		"flow-id":           st.flow.FlowID,
-		"client-identifier": st.s.nextID("kc"),
+		"security-id":       st.target.flow.SecurityID,
+		"flow-id":           st.target.flow.FlowID,
+		"client-identifier": st.s.ids.clientID("kc"),
 		"start-time":        st.startTime(time.Hour),
 		"contact-number":    number,
 	})
 	if err != nil {
 		return err
 	}
-	st.payload, st.rawPayload = p, nil
+	st.draft.payload, st.draft.rawPayload = p, nil
 	for i := 1; i < n; i++ {
 		if err := st.anotherCall(sort); err != nil {
 			return err
@@ -153,10 +150,10 @@ func (st *scenario) newPayload(n int, sort string) error {
 
 // calls returns the payload's calls list.
 func (st *scenario) calls() ([]any, error) {
-	if st.payload == nil {
+	if st.draft.payload == nil {
 		return nil, stepError("no payload yet: add \"a payload with 1 call to a whitelisted number\"")
 	}
-	v, _ := st.payload.get("calls")
+	v, _ := st.draft.payload.get("calls")
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
 		return nil, stepError("the payload has no calls to copy or edit")
@@ -179,9 +176,9 @@ func (st *scenario) anotherCall(sort string) error {
 	if !ok {
 		return stepError("the first call is not an object")
 	}
-	c.set("client-identifier", st.s.nextID("kc"))
+	c.set("client-identifier", st.s.ids.clientID("kc"))
 	c.set("contact-numbers", []any{number})
-	st.payload.set("calls", append(list, c))
+	st.draft.payload.set("calls", append(list, c))
 	return nil
 }
 
@@ -194,66 +191,29 @@ func (st *scenario) callsOverLimit() error {
 	out := make([]any, 0, limit+1)
 	for i := 0; i <= limit; i++ {
 		c := clone(list[0]).(*object)
-		c.set("client-identifier", st.s.nextID("kc"))
+		c.set("client-identifier", st.s.ids.clientID("kc"))
 		out = append(out, c)
 	}
-	st.payload.set("calls", out)
+	st.draft.payload.set("calls", out)
 	return nil
 }
 
-// special values of edits: "unknown" flow ids, "wrong" security ids, the
-// flow id of another role.
-func (st *scenario) valueOf(field, phrase string) (any, error) {
-	switch {
-	case phrase == "unknown" && strings.HasSuffix(strings.ToLower(field), "flow-id"):
-		return st.unknownFlowID(), nil
-	case phrase == "wrong" && strings.HasSuffix(strings.ToLower(field), "security-id"):
-		return wrongSecurityID(st.flow.SecurityID), nil
-	case strings.HasPrefix(phrase, "that of "):
-		role, err := roleOf(strings.TrimPrefix(phrase, "that of "))
-		if err != nil {
-			return nil, err
-		}
-		f, err := st.flowFor(role)
-		if err != nil {
-			return nil, err
-		}
-		switch lower := strings.ToLower(field); {
-		case strings.HasSuffix(lower, "flow-id"):
-			return f.FlowID, nil
-		case strings.HasSuffix(lower, "security-id"):
-			return f.SecurityID, nil
-		}
-		return nil, stepError("\"that of\" works for flow-id and security-id, not %q", field)
-	case phrase == "another known flow's" || phrase == "that of another known flow of the same kind":
-		f, _, err := st.otherFlowOfKind(st.kind, st.flow.FlowID)
-		if err != nil {
-			return nil, err
-		}
-		return f.FlowID, nil
-	}
-	return parseLiteral(phrase)
-}
-
-func (st *scenario) editPayload(field, phrase string) error {
-	if st.payload == nil {
+// setInPayload sets the value at a path of the payload being built.
+func (st *scenario) setInPayload(field string, v any) error {
+	if st.draft.payload == nil {
 		return stepError("no payload yet")
 	}
-	v, err := st.valueOf(field, phrase)
-	if err != nil {
-		return err
-	}
-	if err := setPath(st.payload, field, v); err != nil {
+	if err := setPath(st.draft.payload, field, v); err != nil {
 		return stepError("%v", err)
 	}
 	return nil
 }
 
 func (st *scenario) removeFromPayload(field string) error {
-	if st.payload == nil {
+	if st.draft.payload == nil {
 		return stepError("no payload yet")
 	}
-	if err := deletePath(st.payload, field); err != nil {
+	if err := deletePath(st.draft.payload, field); err != nil {
 		return stepError("%v", err)
 	}
 	return nil
@@ -270,14 +230,6 @@ func (st *scenario) callPath(which string) (string, error) {
 	return "calls.0", nil
 }
 
-func (st *scenario) editCall(which, field, phrase string) error {
-	p, err := st.callPath(which)
-	if err != nil {
-		return err
-	}
-	return st.editPayload(p+"."+field, phrase)
-}
-
 func (st *scenario) removeFromCall(which, field string) error {
 	p, err := st.callPath(which)
 	if err != nil {
@@ -286,25 +238,35 @@ func (st *scenario) removeFromCall(which, field string) error {
 	return st.removeFromPayload(p + "." + field)
 }
 
-func (st *scenario) relativeStartTime(when string) error {
-	var v string
-	now := st.s.now().In(ist)
-	switch when {
-	case "yesterday":
-		v = now.AddDate(0, 0, -1).Format(startTimeLayout)
-	case "earlier today":
-		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, ist)
-		v = midnight.Add(now.Sub(midnight) / 2).Format(startTimeLayout)
-	case "in an hour":
-		v = st.startTime(time.Hour)
-	case "tomorrow":
-		v = st.startTime(24 * time.Hour)
-	default: // in N days
-		var days int
-		fmt.Sscanf(when, "in %d days", &days)
-		v = st.startTime(time.Duration(days) * 24 * time.Hour)
+// relativeStartTimes are the start-times a step names relative to now.
+var relativeStartTimes = []struct {
+	phrase string
+	at     func(now time.Time) time.Time
+}{
+	{"yesterday", func(now time.Time) time.Time { return now.AddDate(0, 0, -1) }},
+	{"earlier today", func(now time.Time) time.Time {
+		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		return midnight.Add(now.Sub(midnight) / 2)
+	}},
+	{"in an hour", func(now time.Time) time.Time { return now.Add(time.Hour) }},
+	{"tomorrow", func(now time.Time) time.Time { return now.Add(24 * time.Hour) }},
+}
+
+func (st *scenario) registerStartTimeSteps(sc *godog.ScenarioContext) {
+	for _, r := range relativeStartTimes {
+		sc.Step(`^the call's start-time is `+regexp.QuoteMeta(r.phrase)+`$`, func() error {
+			return st.setStartTime(r.at(st.s.now().In(ist)))
+		})
 	}
-	return st.editPayload("calls.0.start-time", strconv.Quote(v))
+	sc.Step(`^the call's start-time is in (\d+) days$`, func(days int) error {
+		return st.setStartTime(st.s.now().In(ist).Add(time.Duration(days) * 24 * time.Hour))
+	})
+	sc.Step(`^the call's start-time is tomorrow in the format "([^"]+)"$`, st.startTimeFormat)
+}
+
+// setStartTime writes the first call's start-time in the spec's shape.
+func (st *scenario) setStartTime(t time.Time) error {
+	return st.setInPayload("calls.0.start-time", t.In(ist).Format(startTimeLayout))
 }
 
 // startTimeFormat writes tomorrow's start-time in a format given with
@@ -316,7 +278,7 @@ func (st *scenario) startTimeFormat(format string) error {
 		"hh", fmt.Sprintf("%02d", t.Hour()), "mm", fmt.Sprintf("%02d", t.Minute()), "sss", fmt.Sprintf("%03d", t.Nanosecond()/1e6),
 		"ss", fmt.Sprintf("%02d", t.Second()),
 	)
-	return st.editPayload("calls.0.start-time", strconv.Quote(r.Replace(format)))
+	return st.setInPayload("calls.0.start-time", r.Replace(format))
 }
 
 func (st *scenario) alternateNumber(sort string) error {
@@ -353,13 +315,13 @@ func (st *scenario) prefixNumber(prefix string) error {
 
 // payloadBytes is the inner payload the next request carries.
 func (st *scenario) payloadBytes() ([]byte, error) {
-	if st.rawPayload != nil {
-		return st.rawPayload, nil
+	if st.draft.rawPayload != nil {
+		return st.draft.rawPayload, nil
 	}
-	if st.payload == nil {
+	if st.draft.payload == nil {
 		return nil, stepError("no payload yet: add \"a payload with 1 call to a whitelisted number\"")
 	}
-	return json.Marshal(st.payload)
+	return json.Marshal(st.draft.payload)
 }
 
 // clientIDs lists the client-identifiers of a payload's calls, in order
@@ -393,7 +355,7 @@ func (st *scenario) refreshClientIDs() error {
 	}
 	for _, c := range list {
 		if o, ok := c.(*object); ok {
-			o.set("client-identifier", st.s.nextID("kc"))
+			o.set("client-identifier", st.s.ids.clientID("kc"))
 		}
 	}
 	return nil

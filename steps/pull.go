@@ -29,11 +29,11 @@ func (st *scenario) payloadAccepted(ctx context.Context, endpoint string) error 
 		return err
 	}
 	var v verdict
-	st.expectCode(st.last, protocol.Success, 0, &v)
+	st.expectCode(st.sent.last, protocol.Success, 0, &v)
 	if len(v) == 0 {
-		st.expectEcho(st.last, st.sentCalls, &v)
+		st.expectEcho(st.sent.last, st.sentCalls(), &v)
 	}
-	if err := st.fail(st.last, v); err != nil {
+	if err := st.fail(st.sent.last, v); err != nil {
 		return fmt.Errorf("setting up: the payload must be accepted for this scenario:\n%w", err)
 	}
 	return nil
@@ -46,11 +46,11 @@ func (st *scenario) newPull() error {
 	if !st.knobs().PullAPI {
 		return st.skip("the profile says the target has no Pull API (knob pull-api: false)")
 	}
-	r, err := st.s.fill(tmplPull, map[string]string{"flow-id": st.flow.FlowID, "security-id": st.flow.SecurityID})
+	r, err := st.s.fill(tmplPull, map[string]string{"flow-id": st.target.flow.FlowID, "security-id": st.target.flow.SecurityID})
 	if err != nil {
 		return err
 	}
-	st.req, st.reqKind, st.reqFlow = r, reqPull, st.flow
+	st.side = sideRequest{body: r, kind: reqPull, flow: st.target.flow}
 	return nil
 }
 
@@ -58,14 +58,14 @@ func (st *scenario) newPullRequest() error {
 	if err := st.newPull(); err != nil {
 		return err
 	}
-	if len(st.accepted) == 0 {
+	if len(st.pull.accepted) == 0 {
 		return stepError("no accepted calls yet: add \"the payload has been accepted by the encrypted endpoint\"")
 	}
-	uuids := make([]any, len(st.accepted))
-	for i, c := range st.accepted {
+	uuids := make([]any, len(st.pull.accepted))
+	for i, c := range st.pull.accepted {
 		uuids[i] = c.uuid
 	}
-	st.req.set("phonon-uuids", uuids)
+	st.side.body.set("phonon-uuids", uuids)
 	return nil
 }
 
@@ -80,12 +80,12 @@ func (st *scenario) addUnknownUUIDs(n int) error {
 	if err := st.needRequest(reqPull); err != nil {
 		return err
 	}
-	v, _ := st.req.get("phonon-uuids")
+	v, _ := st.side.body.get("phonon-uuids")
 	list, _ := v.([]any)
 	for range n {
-		list = append(list, randomUUID())
+		list = append(list, st.s.ids.uuid())
 	}
-	st.req.set("phonon-uuids", list)
+	st.side.body.set("phonon-uuids", list)
 	return nil
 }
 
@@ -93,7 +93,7 @@ func (st *scenario) uuidsOverLimit() error {
 	if err := st.needRequest(reqPull); err != nil {
 		return err
 	}
-	v, _ := st.req.get("phonon-uuids")
+	v, _ := st.side.body.get("phonon-uuids")
 	list, _ := v.([]any)
 	if more := st.knobs().MaxUUIDsPerPull + 1 - len(list); more > 0 {
 		return st.addUnknownUUIDs(more)
@@ -120,12 +120,12 @@ func (st *scenario) pullAs(phrase string) error {
 	if err != nil {
 		return err
 	}
-	if f.FlowID == st.flow.FlowID {
+	if f.FlowID == st.target.flow.FlowID {
 		return st.skip("the profile maps %s to the scenario's own flow", role)
 	}
-	st.req.set("flow-id", f.FlowID)
-	st.req.set("security-id", f.SecurityID)
-	st.reqFlow = f
+	st.side.body.set("flow-id", f.FlowID)
+	st.side.body.set("security-id", f.SecurityID)
+	st.side.flow = f
 	return nil
 }
 
@@ -134,7 +134,7 @@ func (st *scenario) pullAs(phrase string) error {
 // request, and nothing else.
 func (st *scenario) pulledExactly() error {
 	var v verdict
-	x := st.last
+	x := st.sent.last
 	if !st.responseOK(x, &v) {
 		return st.fail(x, v)
 	}
@@ -143,10 +143,10 @@ func (st *scenario) pulledExactly() error {
 		v.add("data: a list of call records", rawOf(data), "data")
 		return st.fail(x, v)
 	}
-	if n := len(data.Array()); n != len(st.accepted) {
-		v.add(fmt.Sprintf("%d records, one per accepted call", len(st.accepted)), strconv.Itoa(n), "data.#")
+	if n := len(data.Array()); n != len(st.pull.accepted) {
+		v.add(fmt.Sprintf("%d records, one per accepted call", len(st.pull.accepted)), strconv.Itoa(n), "data.#")
 	}
-	for _, c := range st.accepted {
+	for _, c := range st.pull.accepted {
 		q := fmt.Sprintf(`data.#(phonon-uuid==%q)`, c.uuid)
 		rec := gjson.GetBytes(x.body, q)
 		if !rec.Exists() {
@@ -163,8 +163,4 @@ func (st *scenario) pulledExactly() error {
 		}
 	}
 	return st.fail(x, v)
-}
-
-func randomUUID() string {
-	return newRandomUUID()
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -27,79 +26,84 @@ func (st *scenario) registerReplaySteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the checksum window passes$`, st.windowPasses)
 }
 
-func (st *scenario) needSent() error {
-	if st.sentBody == nil {
-		return stepError("nothing was sent yet")
+// lastCreate is the last request if it was a create request (it carried
+// a payload), else a step error.
+func (st *scenario) lastCreate() (*exchange, error) {
+	x := st.sent.last
+	if x == nil {
+		return nil, stepError("nothing was sent yet")
 	}
-	return nil
+	if x.req.payload == nil {
+		return nil, stepError("the last request (%s %s) carried no payload to send again", x.req.method, x.req.path)
+	}
+	return x, nil
 }
 
-// resendUnchanged sends the last create request's body again, byte for byte.
+// resendUnchanged sends the last request again, byte for byte: method,
+// path, headers and body.
 func (st *scenario) resendUnchanged(ctx context.Context) error {
-	if err := st.needSent(); err != nil {
+	x, err := st.lastCreate()
+	if err != nil {
 		return err
 	}
 	if err := cancelled(ctx); err != nil {
 		return err
 	}
-	o := outgoing{path: st.sentPath, body: st.sentBody, header: st.extraHeader}
-	if !st.sentPlain {
-		o.payload = st.sentPayload
-	}
-	st.send(ctx, o)
+	st.send(ctx, x.req)
 	return nil
 }
 
 // resealed seals the last payload again (a new random AES key string and
 // new RSA randomness) and sends it to the same encrypted endpoint.
 func (st *scenario) resealed(ctx context.Context) error {
-	if err := st.needSent(); err != nil {
+	x, err := st.lastCreate()
+	if err != nil {
 		return err
 	}
-	if st.sentPlain {
+	if !x.req.encrypted {
 		return stepError("the last request was plain; there is nothing to re-seal")
 	}
-	prev := st.sealed
-	if err := st.sendCreate(ctx, st.sentPayload, true, st.kind); err != nil {
+	if err := st.sendCreate(ctx, x.req.payload, true, st.target.kind); err != nil {
 		return err
 	}
-	if prev != nil && st.sealed != nil && prev.RequestEncryptedValue == st.sealed.RequestEncryptedValue {
+	prev, now := x.req.sealed, st.sent.last.req.sealed
+	if prev != nil && now != nil && prev.RequestEncryptedValue == now.RequestEncryptedValue {
 		return fmt.Errorf("the harness re-sealed with the same AES key (its random source repeats)")
 	}
 	return nil
 }
 
 func (st *scenario) samePayloadTo(ctx context.Context, endpoint string) error {
-	if err := st.needSent(); err != nil {
+	x, err := st.lastCreate()
+	if err != nil {
 		return err
 	}
-	return st.sendCreate(ctx, st.sentPayload, endpoint == "encrypted", st.kind)
+	return st.sendCreate(ctx, x.req.payload, endpoint == "encrypted", st.target.kind)
 }
 
-// oneByteChanged changes the last character of the first call's
-// client-identifier (still a valid payload, now a different one) and sends
-// it the way the last request went.
+// oneByteChanged changes one byte of the first call's client-identifier
+// (still a valid payload, now a different one, see changedClientID) and
+// sends it the way the last request went.
 func (st *scenario) oneByteChanged(ctx context.Context) error {
-	if err := st.needSent(); err != nil {
+	x, err := st.lastCreate()
+	if err != nil {
 		return err
 	}
-	ids := clientIDs(st.sentPayload)
-	if len(ids) == 0 || ids[0] == "" {
+	if len(x.calls) == 0 || x.calls[0] == "" {
 		return stepError("the payload needs a call with a client-identifier")
 	}
-	q, _ := json.Marshal(ids[0])
-	i := bytes.Index(st.sentPayload, q)
+	q, _ := json.Marshal(x.calls[0])
+	i := bytes.Index(x.req.payload, q)
 	if i < 0 {
 		return stepError("the client-identifier is not written plainly in the payload")
 	}
-	p := append([]byte(nil), st.sentPayload...)
-	j := i + len(q) - 2 // the identifier's last character
-	if p[j] == 'x' {
-		p[j] = 'y'
-	} else {
-		p[j] = 'x'
+	changed, err := changedClientID(x.calls[0])
+	if err != nil {
+		return err
 	}
-	return st.sendCreate(ctx, p, !st.sentPlain, st.kind)
+	p := append([]byte(nil), x.req.payload...)
+	p[i+1] = changed[0] // the byte after the opening quote
+	return st.sendCreate(ctx, p, x.req.encrypted, st.target.kind)
 }
 
 // sendAtOnce sends n copies of the last payload at the same moment: the
@@ -118,40 +122,23 @@ func (st *scenario) sendAtOnce(ctx context.Context, n int, resealed bool) error 
 	if err := cancelled(ctx); err != nil {
 		return err
 	}
-	path := createPath(st.kind, true)
-	bodies := make([][]byte, n)
-	for i := range bodies {
+	reqs := make([]outgoing, n)
+	for i := range reqs {
 		if i == 0 || resealed {
-			s, err := st.seal(payload, nil)
-			if err != nil {
+			if reqs[i], err = st.createRequest(payload, true, st.target.kind); err != nil {
 				return err
 			}
-			bodies[i] = envelopeBody(&s.Envelope)
 		} else {
-			bodies[i] = bodies[0]
+			reqs[i] = reqs[0]
 		}
+		reqs[i].label = fmt.Sprintf("copy %d", i+1)
 	}
-	st.sentPayload, st.sentCalls, st.sentPlain, st.sentBody, st.sentPath = payload, clientIDs(payload), false, bodies[0], path
-	st.batch, st.batchOf = make([]*exchange, n), make([]string, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range bodies {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			st.batch[i] = st.s.roundTrip(ctx, outgoing{path: path, body: bodies[i]})
-		}()
-		st.batchOf[i] = fmt.Sprintf("copy %d", i+1)
-	}
-	close(start)
-	wg.Wait()
+	xs := st.sendBatch(ctx, reqs, true)
 	var summary strings.Builder
-	for i, x := range st.batch {
-		fmt.Fprintf(&summary, "%s: %s\n", st.batchOf[i], x.summary())
+	for i, x := range xs {
+		fmt.Fprintf(&summary, "%s: %s\n", reqs[i].label, x.summary())
 	}
-	st.last = st.batch[0]
-	st.attach("request", dumpRequest(st.batch[0]))
+	st.attach("request", dumpRequest(xs[0]))
 	st.attach("payload", dumpBody(payload, true))
 	st.attach("exchanges", summary.String())
 	return nil
@@ -164,17 +151,17 @@ func (st *scenario) exactlyOneAccepted(num int, name string) error {
 	if err != nil {
 		return err
 	}
-	if len(st.batch) == 0 {
+	if len(st.sent.batch) == 0 {
 		return stepError("no batch of requests was sent")
 	}
 	var v verdict
 	accepted := 0
 	var codes []string
-	for i, x := range st.batch {
+	for i, x := range st.sent.batch {
 		var one verdict
 		if !st.responseOK(x, &one) {
 			for _, m := range one {
-				v.add(m.expected+" for "+st.batchOf[i], m.actual, m.path)
+				v.add(m.expected+" for "+st.sent.batchOf[i], m.actual, m.path)
 			}
 			codes = append(codes, "none")
 			continue
@@ -183,17 +170,17 @@ func (st *scenario) exactlyOneAccepted(num int, name string) error {
 		codes = append(codes, codeText(code))
 		if code.Num == float64(protocol.Success) {
 			accepted++
-			st.expectEcho(x, st.sentCalls, &one)
+			st.expectEcho(x, x.calls, &one)
 			st.expectHTTPStatus(x, int(protocol.Success), 0, &one)
 		} else {
 			st.expectCode(x, want, 0, &one)
 		}
 		for _, m := range one {
-			v.add(m.expected+" for "+st.batchOf[i], m.actual, m.path)
+			v.add(m.expected+" for "+st.sent.batchOf[i], m.actual, m.path)
 		}
 	}
 	if accepted != 1 {
-		v.add(fmt.Sprintf("exactly one of %d identical requests accepted with 200 SUCCESS, the others %s", len(st.batch), want),
+		v.add(fmt.Sprintf("exactly one of %d identical requests accepted with 200 SUCCESS, the others %s", len(st.sent.batch), want),
 			fmt.Sprintf("%d accepted; codes: %s", accepted, strings.Join(codes, ", ")), "api-response-code")
 	}
 	return st.fail(nil, v)
@@ -205,7 +192,7 @@ func (st *scenario) clockMovable() error {
 	if st.s.cfg.AdvanceClock == nil {
 		return st.skip("the target's clock cannot be moved (only an in-process reference server offers that), so the %s checksum window cannot be crossed", st.knobs().ChecksumWindow)
 	}
-	if !st.tags["@clock"] {
+	if !st.meta.tags["@clock"] {
 		return stepError("a scenario that moves the clock must be tagged @clock, so that it runs alone")
 	}
 	return nil

@@ -29,7 +29,7 @@ const reqKinds = `(key pair request|encryptdata request|pull request)`
 var reqPaths = map[string]string{reqKeyPair: pathGenerateKeyPair, reqEncryptData: pathEncryptData, reqPull: pathPull}
 
 func (st *scenario) registerKeySteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the `+reqKinds+`'s "([^"]+)" is (.+)$`, st.editRequest)
+	sc.Step(`^the encryptdata request's "aesKey" is a key of (\d+) characters$`, st.aesKeyOfLength)
 	sc.Step(`^the `+reqKinds+` has no "([^"]+)"$`, st.removeFromRequest)
 	sc.Step(`^the `+reqKinds+` is sent$`, st.sendRequest)
 
@@ -40,46 +40,39 @@ func (st *scenario) registerKeySteps(sc *godog.ScenarioContext) {
 }
 
 func (st *scenario) needRequest(kind string) error {
-	if st.req == nil || st.reqKind != kind {
+	if st.side.body == nil || st.side.kind != kind {
 		return stepError("no %s yet in this scenario", kind)
 	}
 	return nil
 }
 
-func (st *scenario) editRequest(kind, field, phrase string) error {
+// setInRequest sets the value at a path of the side request being built.
+func (st *scenario) setInRequest(kind, field string, v any) error {
 	if err := st.needRequest(kind); err != nil {
 		return err
 	}
-	if kind == reqEncryptData && field == "aesKey" {
-		if n, ok := strings.CutSuffix(strings.TrimPrefix(phrase, "a key of "), " characters"); ok && n != phrase {
-			var count int
-			if _, err := fmt.Sscan(n, &count); err != nil {
-				return stepError("%q: want \"a key of N characters\"", phrase)
-			}
-			st.aesKey = randomKeyString(count)
-			st.addSecret(st.aesKey)
-			st.req.set("aesKey", st.aesKey)
-			return nil
-		}
-	}
-	v, err := st.valueOf(field, phrase)
-	if err != nil {
-		return err
-	}
-	if err := setPath(st.req, field, v); err != nil {
+	if err := setPath(st.side.body, field, v); err != nil {
 		return stepError("%v", err)
 	}
 	if kind == reqEncryptData && field == "aesKey" {
-		st.aesKey, _ = v.(string)
+		st.side.aesKey, _ = v.(string)
 	}
 	return nil
+}
+
+// aesKeyOfLength gives the encryptdata request a random key string of n
+// characters.
+func (st *scenario) aesKeyOfLength(n int) error {
+	key := randomKeyString(n)
+	st.addSecret(key)
+	return st.setInRequest(reqEncryptData, "aesKey", key)
 }
 
 func (st *scenario) removeFromRequest(kind, field string) error {
 	if err := st.needRequest(kind); err != nil {
 		return err
 	}
-	if err := deletePath(st.req, field); err != nil {
+	if err := deletePath(st.side.body, field); err != nil {
 		return stepError("%v", err)
 	}
 	return nil
@@ -92,7 +85,7 @@ func (st *scenario) sendRequest(ctx context.Context, kind string) error {
 	if err := cancelled(ctx); err != nil {
 		return err
 	}
-	body, err := json.Marshal(st.req)
+	body, err := json.Marshal(st.side.body)
 	if err != nil {
 		return err
 	}
@@ -112,11 +105,11 @@ func (st *scenario) newKeyPairRequest() error {
 	if !st.knobs().AllowKeyRotation {
 		return st.skip("the profile does not allow generateKeyPair (knob allow-key-rotation: false): it would replace a live flow's key")
 	}
-	r, err := st.s.fill(tmplKeyPair, map[string]string{"flow-id": st.flow.FlowID, "security-id": st.flow.SecurityID})
+	r, err := st.s.fill(tmplKeyPair, map[string]string{"flow-id": st.target.flow.FlowID, "security-id": st.target.flow.SecurityID})
 	if err != nil {
 		return err
 	}
-	st.req, st.reqKind, st.reqFlow = r, reqKeyPair, st.flow
+	st.side = sideRequest{body: r, kind: reqKeyPair, flow: st.target.flow}
 	return nil
 }
 
@@ -130,7 +123,7 @@ func (st *scenario) adoptKey(x *exchange) {
 	if err != nil {
 		return
 	}
-	st.prevPub, st.pub = st.pub, pub
+	st.target.prevPub, st.target.pub = st.target.pub, pub
 }
 
 func (st *scenario) rotate(ctx context.Context) error {
@@ -154,12 +147,12 @@ func (st *scenario) rotated(ctx context.Context) error {
 
 func (st *scenario) newPublicKey() error {
 	var v verdict
-	x := st.last
+	x := st.sent.last
 	st.expectCode(x, protocol.Success, 0, &v)
 	if len(v) > 0 {
 		return st.fail(x, v)
 	}
-	v.match(x.body, "flow-id", gomega.Equal(st.flow.FlowID), fmt.Sprintf("flow-id %q, the flow's", st.flow.FlowID))
+	v.match(x.body, "flow-id", gomega.Equal(st.target.flow.FlowID), fmt.Sprintf("flow-id %q, the flow's", st.target.flow.FlowID))
 	pemText := gjson.GetBytes(x.body, "public-key").Str
 	pub, err := envelope.ParsePublicKeyPEM([]byte(pemText))
 	switch {
@@ -169,7 +162,7 @@ func (st *scenario) newPublicKey() error {
 		v.add("public-key in SubjectPublicKeyInfo PEM (\"PUBLIC KEY\")", firstLine(pemText), "public-key")
 	case pub.N.BitLen() != st.knobs().RSAKeyBits:
 		v.add(fmt.Sprintf("a %d-bit key (knob rsa-key-bits)", st.knobs().RSAKeyBits), fmt.Sprintf("%d bits", pub.N.BitLen()), "public-key")
-	case st.prevPub != nil && pub.Equal(st.prevPub):
+	case st.target.prevPub != nil && pub.Equal(st.target.prevPub):
 		v.add("a new key, not the one the flow had", "the same key", "public-key")
 	}
 	return st.fail(x, v)
@@ -186,10 +179,10 @@ func (st *scenario) registerEncryptDataSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the envelope encryptdata returned is sent to the encrypted endpoint$`, st.sendEncryptDataEnvelope)
 	sc.Step(`^the response's flow-id is the flow's$`, func() error {
 		var v verdict
-		if st.responseOK(st.last, &v) {
-			v.match(st.last.body, "flow-id", gomega.Equal(st.flow.FlowID), fmt.Sprintf("flow-id %q, the flow's", st.flow.FlowID))
+		if st.responseOK(st.sent.last, &v) {
+			v.match(st.sent.last.body, "flow-id", gomega.Equal(st.target.flow.FlowID), fmt.Sprintf("flow-id %q, the flow's", st.target.flow.FlowID))
 		}
-		return st.fail(st.last, v)
+		return st.fail(st.sent.last, v)
 	})
 }
 
@@ -219,13 +212,12 @@ func (st *scenario) newEncryptDataRequest() error {
 }
 
 func (st *scenario) encryptDataRequest(requestValue, key string, payload []byte) error {
-	r, err := st.s.fill(tmplEncryptData, map[string]string{"request-value": requestValue, "aes-key": key, "flow-id": st.flow.FlowID})
+	r, err := st.s.fill(tmplEncryptData, map[string]string{"request-value": requestValue, "aes-key": key, "flow-id": st.target.flow.FlowID})
 	if err != nil {
 		return err
 	}
 	st.addSecret(key)
-	st.req, st.reqKind, st.reqFlow, st.aesKey = r, reqEncryptData, st.flow, key
-	st.sentPayload, st.sentCalls = payload, clientIDs(payload)
+	st.side = sideRequest{body: r, kind: reqEncryptData, flow: st.target.flow, aesKey: key, payload: payload}
 	return nil
 }
 
@@ -242,10 +234,10 @@ func (st *scenario) vectorEncryptDataRequest() error {
 }
 
 func (st *scenario) requestValue() string {
-	if st.req == nil {
+	if st.side.body == nil {
 		return ""
 	}
-	v, _ := st.req.get("requestValue")
+	v, _ := st.side.body.get("requestValue")
 	s, _ := v.(string)
 	return s
 }
@@ -254,26 +246,26 @@ func (st *scenario) sameAsLocalSeal() error {
 	if err := st.needRequest(reqEncryptData); err != nil {
 		return err
 	}
-	ct, err := envelope.EncryptECB(envelope.DeriveAESKey(st.aesKey), []byte(st.requestValue()))
+	ct, err := envelope.EncryptECB(envelope.DeriveAESKey(st.side.aesKey), []byte(st.requestValue()))
 	if err != nil {
 		return err
 	}
 	want := encodeB64(ct)
 	var v verdict
-	if st.responseOK(st.last, &v) {
-		v.match(st.last.body, "requestEncryptedValue", gomega.Equal(want),
+	if st.responseOK(st.sent.last, &v) {
+		v.match(st.sent.last.body, "requestEncryptedValue", gomega.Equal(want),
 			"the harness's own AES-128-ECB of requestValue under the same aesKey (ECB is deterministic): "+shorten(want))
 	}
-	return st.fail(st.last, v)
+	return st.fail(st.sent.last, v)
 }
 
 func (st *scenario) sameAsPublished() error {
 	want := st.s.vector.RequestEncryptedValue
 	var v verdict
-	if st.responseOK(st.last, &v) {
-		v.match(st.last.body, "requestEncryptedValue", gomega.Equal(want), "the published requestEncryptedValue "+shorten(want))
+	if st.responseOK(st.sent.last, &v) {
+		v.match(st.sent.last.body, "requestEncryptedValue", gomega.Equal(want), "the published requestEncryptedValue "+shorten(want))
 	}
-	return st.fail(st.last, v)
+	return st.fail(st.sent.last, v)
 }
 
 // signatureCarriesKey checks the RSA half: exactly the modulus length, and
@@ -283,31 +275,31 @@ func (st *scenario) signatureCarriesKey() error {
 		return err
 	}
 	var v verdict
-	if !st.responseOK(st.last, &v) {
-		return st.fail(st.last, v)
+	if !st.responseOK(st.sent.last, &v) {
+		return st.fail(st.sent.last, v)
 	}
-	res := gjson.GetBytes(st.last.body, "requestDigitalSignatureValue")
+	res := gjson.GetBytes(st.sent.last.body, "requestDigitalSignatureValue")
 	rv, err := envelope.DecodeStrict(res.Str)
 	if err != nil || res.Type != gjson.String {
 		v.add("requestDigitalSignatureValue: canonical base64", rawOf(res), "requestDigitalSignatureValue")
-		return st.fail(st.last, v)
+		return st.fail(st.sent.last, v)
 	}
-	size := st.reqFlow.PublicKey.Size()
+	size := st.side.flow.PublicKey.Size()
 	if len(rv) != size {
 		v.add(fmt.Sprintf("%d bytes, the flow's RSA modulus", size), fmt.Sprintf("%d bytes", len(rv)), "requestDigitalSignatureValue")
 	}
-	if priv := st.reqFlow.PrivateKey; priv != nil && len(rv) == size {
+	if priv := st.side.flow.PrivateKey; priv != nil && len(rv) == size {
 		keyB64, err := envelope.OpenKey(rv, priv, st.knobs().RSAPadding)
-		want := encodeB64([]byte(st.aesKey))
+		want := encodeB64([]byte(st.side.aesKey))
 		if err != nil {
 			v.add("an RSA value that opens with the flow's private key to base64(aesKey)", err.Error(), "requestDigitalSignatureValue")
 		} else if keyB64 != want {
 			v.add("base64(aesKey) under the RSA", "another key string", "requestDigitalSignatureValue")
 		}
 	} else if priv == nil {
-		st.attach("note", "the profile has no private key for "+st.role+", so only the RSA value's length was checked")
+		st.attach("note", "the profile has no private key for "+st.target.role+", so only the RSA value's length was checked")
 	}
-	return st.fail(st.last, v)
+	return st.fail(st.sent.last, v)
 }
 
 func (st *scenario) sendEncryptDataEnvelope(ctx context.Context) error {
@@ -317,13 +309,15 @@ func (st *scenario) sendEncryptDataEnvelope(ctx context.Context) error {
 	if err := cancelled(ctx); err != nil {
 		return err
 	}
-	env := &envelope.Envelope{
-		RequestEncryptedValue:        gjson.GetBytes(st.last.body, "requestEncryptedValue").Str,
-		RequestDigitalSignatureValue: gjson.GetBytes(st.last.body, "requestDigitalSignatureValue").Str,
-		FlowID:                       st.flow.FlowID,
+	x := st.sent.last
+	if x == nil || x.req.path != reqPaths[reqEncryptData] {
+		return stepError("the encryptdata request was not the last request sent")
 	}
-	o := outgoing{path: createPath(st.kind, true), body: envelopeBody(env), payload: st.sentPayload}
-	st.sentPlain, st.sentBody, st.sentPath = false, o.body, o.path
-	st.send(ctx, o)
+	env := &envelope.Envelope{
+		RequestEncryptedValue:        gjson.GetBytes(x.body, "requestEncryptedValue").Str,
+		RequestDigitalSignatureValue: gjson.GetBytes(x.body, "requestDigitalSignatureValue").Str,
+		FlowID:                       st.target.flow.FlowID,
+	}
+	st.send(ctx, outgoing{path: createPath(st.target.kind, true), body: envelopeBody(env), payload: st.side.payload, encrypted: true})
 	return nil
 }

@@ -37,11 +37,11 @@ var requirements = map[string]string{
 
 // requirement is the first line of a failure: the rule the scenario checks.
 func (st *scenario) requirement() string {
-	if st.spec == "" {
+	if st.meta.spec == "" {
 		return "spec: (the scenario has no @spec tag)"
 	}
-	if r, ok := requirements[st.spec]; ok {
-		return "spec " + st.spec + ": " + r
+	if r, ok := requirements[st.meta.spec]; ok {
+		return "spec " + st.meta.spec + ": " + r
 	}
-	return "spec " + st.spec
+	return "spec " + st.meta.spec
 }

@@ -6,20 +6,64 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 )
 
+// send is the one way a step sends a request: it makes the exchange,
+// records it as what the scenario sent and got back (st.sent has no other
+// writer) and attaches it as evidence.
+func (st *scenario) send(ctx context.Context, o outgoing) *exchange {
+	return st.sendBatch(ctx, []outgoing{o}, false)[0]
+}
+
+// sendBatch sends requests one after another, or all at the same moment
+// when atOnce, and records them all; the last one is then the scenario's
+// last exchange. A batch of more than one attaches no evidence of its own:
+// its step attaches a summary.
+func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, atOnce bool) []*exchange {
+	xs := make([]*exchange, len(reqs))
+	if atOnce {
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range reqs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				xs[i] = st.s.roundTrip(ctx, reqs[i])
+			}()
+		}
+		close(start)
+		wg.Wait()
+	} else {
+		for i := range reqs {
+			xs[i] = st.s.roundTrip(ctx, reqs[i])
+		}
+	}
+	st.sent = sentLog{last: xs[len(xs)-1]}
+	if len(xs) == 1 {
+		st.attachExchange(xs[0])
+		return xs
+	}
+	st.sent.batch = xs
+	for _, o := range reqs {
+		st.sent.batchOf = append(st.sent.batchOf, o.label)
+	}
+	return xs
+}
+
 func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 // sealTarget is the flow id and key an envelope is addressed to.
 func (st *scenario) sealTarget() (string, *rsa.PublicKey) {
-	if st.envTo != nil {
-		return st.envTo.FlowID, st.envTo.PublicKey
+	if st.target.envTo != nil {
+		return st.target.envTo.FlowID, st.target.envTo.PublicKey
 	}
-	return st.flow.FlowID, st.pub
+	return st.target.flow.FlowID, st.target.pub
 }
 
 // seal seals payload for the scenario's flow with a fresh AES key string
@@ -27,7 +71,7 @@ func (st *scenario) sealTarget() (string, *rsa.PublicKey) {
 func (st *scenario) seal(payload []byte, opts *envelope.SealOptions) (*envelope.Sealed, error) {
 	flowID, pub := st.sealTarget()
 	if pub == nil {
-		return nil, stepError("the profile gives no public key for %s", st.role)
+		return nil, stepError("the profile gives no public key for %s", st.target.role)
 	}
 	if opts == nil {
 		opts = &envelope.SealOptions{Padding: st.knobs().RSAPadding}
@@ -47,19 +91,35 @@ func envelopeBody(env *envelope.Envelope) []byte {
 	return b
 }
 
+// createRequest is the request that sends payload to a create endpoint of
+// kind: sealed (with a fresh AES key) when encrypted, as the body when plain.
+func (st *scenario) createRequest(payload []byte, encrypted bool, kind string) (outgoing, error) {
+	o := outgoing{path: createPath(kind, encrypted), payload: payload, encrypted: encrypted}
+	if !encrypted {
+		o.body = payload
+		return o, nil
+	}
+	s, err := st.seal(payload, nil)
+	if err != nil {
+		return o, err
+	}
+	o.body, o.sealed = envelopeBody(&s.Envelope), s
+	return o, nil
+}
+
 func (st *scenario) registerSendSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint( of the other kind)?$`, st.sendPayload)
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint with the header "([^":]+): ([^"]*)"$`, st.sendWithHeader)
 	sc.Step(`^a new payload is sealed for the (new|previous) key and sent$`, st.sendForKey)
 }
 
-func (st *scenario) sendPayload(ctx context.Context, endpoint, otherKind string) error {
+func (st *scenario) sendPayload(ctx context.Context, endpoint, ofOtherKind string) error {
 	if err := st.needFlow(); err != nil {
 		return err
 	}
-	kind := st.kind
-	if otherKind != "" {
-		kind = otherKindOf(kind)
+	kind := st.target.kind
+	if ofOtherKind != "" {
+		kind = otherKind(kind)
 	}
 	payload, err := st.payloadBytes()
 	if err != nil {
@@ -68,36 +128,25 @@ func (st *scenario) sendPayload(ctx context.Context, endpoint, otherKind string)
 	return st.sendCreate(ctx, payload, endpoint == "encrypted", kind)
 }
 
-func otherKindOf(kind string) string { return otherKind(kind) }
-
 func (st *scenario) sendWithHeader(ctx context.Context, endpoint, name, value string) error {
-	if st.extraHeader == nil {
-		st.extraHeader = map[string]string{}
+	if st.draft.header == nil {
+		st.draft.header = map[string]string{}
 	}
-	st.extraHeader[name] = value
+	st.draft.header[name] = value
 	return st.sendPayload(ctx, endpoint, "")
 }
 
-// sendCreate sends payload to a create endpoint, sealed if encrypted, and
-// remembers what was sent for resends and echo checks.
+// sendCreate sends payload to a create endpoint, sealed if encrypted, with
+// the headers the scenario added.
 func (st *scenario) sendCreate(ctx context.Context, payload []byte, encrypted bool, kind string) error {
 	if err := cancelled(ctx); err != nil {
 		return err
 	}
-	o := outgoing{path: createPath(kind, encrypted), header: st.extraHeader}
-	st.sealed = nil
-	if encrypted {
-		s, err := st.seal(payload, nil)
-		if err != nil {
-			return err
-		}
-		st.sealed = s
-		o.body, o.payload = envelopeBody(&s.Envelope), payload
-	} else {
-		o.body = payload
+	o, err := st.createRequest(payload, encrypted, kind)
+	if err != nil {
+		return err
 	}
-	st.sentPayload, st.sentCalls, st.sentPlain = payload, clientIDs(payload), !encrypted
-	st.sentBody, st.sentPath = o.body, o.path
+	o.header = st.draft.header
 	st.send(ctx, o)
 	return nil
 }
@@ -105,20 +154,28 @@ func (st *scenario) sendCreate(ctx context.Context, payload []byte, encrypted bo
 // sendForKey sends a fresh payload (new client-identifiers) sealed for the
 // key the scenario's generateKeyPair returned, or the one before it.
 func (st *scenario) sendForKey(ctx context.Context, which string) error {
-	if st.prevPub == nil {
+	if st.target.prevPub == nil {
 		return stepError("no key rotation yet in this scenario: rotate the flow's key pair first")
 	}
 	if err := st.refreshClientIDs(); err != nil {
 		return err
 	}
-	saved := st.pub
+	saved := st.target.pub
 	if which == "previous" {
-		st.pub = st.prevPub
+		st.target.pub = st.target.prevPub
 	}
-	defer func() { st.pub = saved }()
+	defer func() { st.target.pub = saved }()
 	payload, err := st.payloadBytes()
 	if err != nil {
 		return err
 	}
-	return st.sendCreate(ctx, payload, true, st.kind)
+	return st.sendCreate(ctx, payload, true, st.target.kind)
+}
+
+// sentCalls are the client-identifiers of the last request sent, in order.
+func (st *scenario) sentCalls() []string {
+	if st.sent.last == nil {
+		return nil
+	}
+	return st.sent.last.calls
 }

@@ -5,29 +5,47 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/cucumber/godog"
 
-	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 )
 
-// scenario is everything one scenario remembers. InitializeScenario makes
-// a fresh one per scenario; nothing in it is shared.
+// scenario is everything one scenario remembers, grouped by concern.
+// InitializeScenario makes a fresh one per scenario; nothing in it is
+// shared. Only send writes sent.
 type scenario struct {
 	s *Suite
 
+	meta     scenarioMeta
+	evidence evidenceLog
+	unlock   []func()
+
+	target flowTarget   // the flow under test and the key envelopes are sealed for
+	draft  payloadDraft // the create payload being built
+	sent   sentLog      // what was sent and what came back: written only by send
+	side   sideRequest  // a pull, key pair or encryptdata request being built
+	pull   pullState    // calls accepted in this scenario, for the Pull API
+	ecb    ecbTamper    // what an ECB scenario did to the ciphertext
+}
+
+// scenarioMeta is what the feature file says about the scenario.
+type scenarioMeta struct {
 	name string
 	tags map[string]bool
 	// spec is the rule the scenario checks, from its @spec-X.Y tag.
 	spec string
+}
 
+// evidenceLog is what the current step attaches, and the secrets masked
+// out of it.
+type evidenceLog struct {
 	pending []godog.Attachment
 	secrets []string // per-scenario secrets to mask: AES key strings
-	unlock  []func()
+}
 
-	// The flow under test.
+// flowTarget is the flow under test.
+type flowTarget struct {
 	role string
 	kind string
 	flow profile.Flow
@@ -38,55 +56,59 @@ type scenario struct {
 	// envTo, when set, addresses the envelope to another flow (outer
 	// flow-id and key) than the one the payload names.
 	envTo *profile.Flow
-	// extraHeader is sent with the next create request.
-	extraHeader map[string]string
+}
 
+// payloadDraft is the create request being built.
+type payloadDraft struct {
 	payload    *object // the inner payload being built
 	rawPayload []byte  // a deliberately broken payload, sent as is
+	// header is sent with every later create request of the scenario.
+	header map[string]string
+}
 
-	// What the last create request carried.
-	sentPayload []byte
-	sentCalls   []string // client-identifiers in request order
-	sentPlain   bool
-	sealed      *envelope.Sealed
-	sentBody    []byte
-	sentPath    string
-
-	last    *exchange
-	batch   []*exchange // responses of a step that sends many requests
+// sentLog is what the scenario sent and got back. send is its only
+// writer, so every step compares against the request actually sent last.
+type sentLog struct {
+	last    *exchange   // the last request and its answer (of a batch: its last)
+	batch   []*exchange // every exchange of a step that sends many requests
 	batchOf []string    // what each batch request was
+}
 
-	accepted []acceptedCall // calls accepted in this scenario, for the Pull API
+// sideRequest is a pull, key pair or encryptdata request being built.
+type sideRequest struct {
+	body *object
+	kind string
+	flow profile.Flow
+	// aesKey and payload are what an encryptdata request asks to seal.
+	aesKey  string
+	payload []byte
+}
 
-	req     *object // a pull, key pair or encryptdata request being built
-	reqKind string
-	aesKey  string // the key string of the last encryptdata request
-	reqFlow profile.Flow
-
-	ecbT *ecbTamper // what an ECB scenario did to the ciphertext
+// pullState is what the Pull API scenarios pull.
+type pullState struct {
+	accepted []acceptedCall
 }
 
 // acceptedCall is one call the server accepted.
 type acceptedCall struct {
 	clientID, uuid, requestID string
-	flowRole                  string
 }
 
 var specTag = regexp.MustCompile(`^@spec-(\d+(?:\.\d+)?)$`)
 
 func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
-	st.name = sc.Name
-	st.tags = map[string]bool{}
+	st.meta.name = sc.Name
+	st.meta.tags = map[string]bool{}
 	for _, t := range sc.Tags {
-		st.tags[t.Name] = true
-		if m := specTag.FindStringSubmatch(t.Name); m != nil && st.spec == "" {
-			st.spec = m[1]
+		st.meta.tags[t.Name] = true
+		if m := specTag.FindStringSubmatch(t.Name); m != nil && st.meta.spec == "" {
+			st.meta.spec = m[1]
 		}
 	}
 	if err := cancelled(ctx); err != nil {
 		return ctx, err
 	}
-	if st.tags["@clock"] {
+	if st.meta.tags["@clock"] {
 		st.s.exclusive.Lock()
 		st.unlock = append(st.unlock, st.s.exclusive.Unlock)
 	} else {
@@ -107,16 +129,16 @@ func (st *scenario) after(ctx context.Context, _ *godog.Scenario, err error) (co
 // afterStep moves the attachments a step collected into the Cucumber JSON.
 // It returns no error of its own: godog would join it to the step's.
 func (st *scenario) afterStep(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, _ error) (context.Context, error) {
-	if len(st.pending) > 0 {
-		ctx = godog.Attach(ctx, st.pending...)
-		st.pending = nil
+	if len(st.evidence.pending) > 0 {
+		ctx = godog.Attach(ctx, st.evidence.pending...)
+		st.evidence.pending = nil
 	}
 	return ctx, nil
 }
 
 // attach queues evidence for the current step, masked and kept small.
 func (st *scenario) attach(name, body string) {
-	st.pending = append(st.pending, godog.Attachment{
+	st.evidence.pending = append(st.evidence.pending, godog.Attachment{
 		FileName:  name,
 		MediaType: "text/plain",
 		Body:      []byte(truncate(st.mask(body), maxAttachment)),
@@ -126,17 +148,17 @@ func (st *scenario) attach(name, body string) {
 // skip ends the scenario as skipped, with the reason in the report.
 func (st *scenario) skip(format string, args ...any) error {
 	reason := st.mask(fmt.Sprintf(format, args...))
-	st.pending = append(st.pending, godog.Attachment{FileName: "skip-reason", MediaType: "text/plain", Body: []byte(reason)})
+	st.evidence.pending = append(st.evidence.pending, godog.Attachment{FileName: "skip-reason", MediaType: "text/plain", Body: []byte(reason)})
 	return fmt.Errorf("%w: %s", godog.ErrSkip, reason)
 }
 
 // mask applies the run's redaction and this scenario's secrets.
-func (st *scenario) mask(s string) string { return st.s.redact.With(st.secrets...).String(s) }
+func (st *scenario) mask(s string) string { return st.s.redact.With(st.evidence.secrets...).String(s) }
 
 // addSecret registers a per-scenario secret (an AES key string).
 func (st *scenario) addSecret(s string) {
 	if s != "" {
-		st.secrets = append(st.secrets, s)
+		st.evidence.secrets = append(st.evidence.secrets, s)
 	}
 }
 
@@ -151,19 +173,8 @@ func stepError(format string, args ...any) error {
 
 // needFlow returns the step's error if no flow was chosen yet.
 func (st *scenario) needFlow() error {
-	if st.role == "" {
+	if st.target.role == "" {
 		return stepError("no flow chosen: start the scenario with a flow, e.g. \"Given a healthy multicast flow\"")
 	}
 	return nil
-}
-
-// lines joins the non-empty lines.
-func lines(ls ...string) string {
-	var out []string
-	for _, l := range ls {
-		if l != "" {
-			out = append(out, l)
-		}
-	}
-	return strings.Join(out, "\n")
 }

@@ -18,8 +18,6 @@ package steps
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,7 +27,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -67,8 +64,9 @@ type Config struct {
 	// fixtures directory, found by walking up from the working directory,
 	// or outside a repository the copy embedded in the binary).
 	FixturesDir string
-	// RunID prefixes every client-identifier (empty: random), so that two
-	// runs against one server never send identical payloads.
+	// RunID prefixes every generated client-identifier (empty: random), so
+	// that two runs against one server never send identical payloads. Use
+	// letters and digits.
 	RunID string
 }
 
@@ -82,8 +80,7 @@ type Suite struct {
 	now       func() time.Time
 	templates map[string]string
 	vector    *publishedVector
-	runID     string
-	seq       atomic.Uint64
+	ids       *idSource
 	redact    *reporting.Redactor
 
 	// flowLocks serialise scenarios using the same rotatable flow: a
@@ -103,7 +100,7 @@ func New(cfg Config) (*Suite, error) {
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("steps: target %q is not an http(s) base URL", cfg.Profile.Target)
 	}
-	s := &Suite{cfg: cfg, prof: cfg.Profile, base: base, client: cfg.HTTPClient, timeout: cfg.RequestTimeout, now: cfg.Now, runID: cfg.RunID}
+	s := &Suite{cfg: cfg, prof: cfg.Profile, base: base, client: cfg.HTTPClient, timeout: cfg.RequestTimeout, now: cfg.Now}
 	if s.client == nil {
 		s.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
@@ -113,10 +110,8 @@ func New(cfg Config) (*Suite, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.runID == "" {
-		var b [3]byte
-		rand.Read(b[:])
-		s.runID = hex.EncodeToString(b[:])
+	if s.ids, err = newIDSource(cfg.RunID); err != nil {
+		return nil, err
 	}
 	fsys, err := fixturesFS(cfg.FixturesDir)
 	if err != nil {
@@ -157,12 +152,6 @@ func RepoRoot() (string, error) {
 	return root, nil
 }
 
-// nextID returns a client-identifier unique in this run and, through the
-// run id, across runs.
-func (s *Suite) nextID(prefix string) string {
-	return fmt.Sprintf("%s-%s-%04d", prefix, s.runID, s.seq.Add(1))
-}
-
 // lockFlow returns the mutex serialising scenarios on one rotatable flow.
 func (s *Suite) lockFlow(flowID string) *sync.Mutex {
 	m, _ := s.flowLocks.LoadOrStore(flowID, &sync.Mutex{})
@@ -181,6 +170,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.StepContext().After(st.afterStep)
 	st.registerFlowSteps(sc)
 	st.registerPayloadSteps(sc)
+	st.registerValueSteps(sc)
 	st.registerSendSteps(sc)
 	st.registerMalformedSteps(sc)
 	st.registerResponseSteps(sc)

@@ -19,7 +19,7 @@ func TestScenarioMask(t *testing.T) {
 	p := &profile.Profile{Flows: map[string]profile.Flow{"healthy-multicast": {FlowID: "HealthM1", SecurityID: sid}}}
 	in := `{"flow":"` + sid + `","k":"` + key + `","n":"7016225597"}` +
 		"\n-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----"
-	st := &scenario{s: &Suite{prof: p, redact: newRedactor(true, p)}, secrets: []string{key}}
+	st := &scenario{s: &Suite{prof: p, redact: newRedactor(true, p)}, evidence: evidenceLog{secrets: []string{key}}}
 	got := st.mask(in)
 	for _, secret := range []string{sid, key, "7016225597", "MIIB"} {
 		if strings.Contains(got, secret) {
@@ -127,8 +127,12 @@ func TestFillRefusesUnknownPlaceholders(t *testing.T) {
 
 func TestUUIDPattern(t *testing.T) {
 	re := regexp.MustCompile(uuidPattern)
+	ids, err := newIDSource("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 100; i++ {
-		if u := newRandomUUID(); !re.MatchString(u) {
+		if u := ids.uuid(); !re.MatchString(u) {
 			t.Fatalf("%s does not match", u)
 		}
 	}

@@ -3,8 +3,6 @@ package steps
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 
 	"github.com/cucumber/godog"
 )
@@ -24,43 +22,29 @@ func (st *scenario) registerTransportSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^an empty JSON object is sent to the path "(/[^"]*)"$`, st.sendToPath)
 }
 
-// createBody builds the body the payload would be sent with.
-func (st *scenario) createBody(endpoint string) ([]byte, []byte, error) {
-	if err := st.needFlow(); err != nil {
-		return nil, nil, err
-	}
-	payload, err := st.payloadBytes()
-	if err != nil {
-		return nil, nil, err
-	}
-	if endpoint == "plain" {
-		return payload, nil, nil
-	}
-	s, err := st.seal(payload, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	st.sealed = s
-	return envelopeBody(&s.Envelope), payload, nil
-}
-
+// sendVariant sends the payload as "the payload is sent to the ... endpoint"
+// does, with mod changing the request (method, content type, body).
 func (st *scenario) sendVariant(ctx context.Context, endpoint string, mod func(*outgoing) error) error {
 	if err := cancelled(ctx); err != nil {
 		return err
 	}
-	body, payload, err := st.createBody(endpoint)
+	if err := st.needFlow(); err != nil {
+		return err
+	}
+	payload, err := st.payloadBytes()
 	if err != nil {
 		return err
 	}
-	o := outgoing{path: createPath(st.kind, endpoint == "encrypted"), body: body, payload: payload}
+	o, err := st.createRequest(payload, endpoint == "encrypted", st.target.kind)
+	if err != nil {
+		return err
+	}
 	if err := mod(&o); err != nil {
 		return err
 	}
-	inner := payload
-	if inner == nil {
-		inner = o.body
+	if !o.encrypted {
+		o.payload = o.body // on a plain endpoint the body is the payload
 	}
-	st.sentPayload, st.sentCalls, st.sentPlain, st.sentBody, st.sentPath = inner, clientIDs(inner), endpoint == "plain", o.body, o.path
 	st.send(ctx, o)
 	return nil
 }
@@ -95,14 +79,4 @@ func (st *scenario) sendToPath(ctx context.Context, path string) error {
 	}
 	st.send(ctx, outgoing{path: path, body: []byte("{}")})
 	return nil
-}
-
-// newRandomUUID is a random version-4 UUID.
-func newRandomUUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
