@@ -31,7 +31,7 @@ func benchBodies(b *testing.B, n int) (*Server, [][]byte) {
 }
 
 func serveBench(b *testing.B, srv *Server, body []byte) {
-	rec := serveDirect(srv, PathEncMulticastCreate, body)
+	rec := serveDirect(srv, protocol.PathEncMulticastCreate, body)
 	if c := decodeCode(b, rec.Body.Bytes()); c != protocol.Success {
 		b.Fatalf("answered %s", c)
 	}

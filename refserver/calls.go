@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -154,7 +156,7 @@ func (s *Server) accept(x *exchange, f *flowState, apiVersion string, calls []ca
 			cd.ClientIdentifier += "-wrong"
 		}
 		if codes[i] == protocol.Success {
-			cd.PhononUUID = newUUID()
+			cd.PhononUUID = uuid.NewString() // random (crypto/rand): the Pull API is keyed by it, so it must not be guessable
 			records = append(records, pullRecord{
 				RequestID: x.requestID, PhononUUID: cd.PhononUUID, ClientIdentifier: c.clientID,
 				FlowID: f.ID, APIVersion: apiVersion, StartTime: c.startTime,

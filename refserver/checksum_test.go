@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -19,7 +18,7 @@ func TestConcurrentRepeats(t *testing.T) {
 	for _, encrypted := range []bool{false, true} {
 		t.Run(modeName(encrypted), func(t *testing.T) {
 			h := newHarness(t, Options{})
-			f := h.flow("healthy", profile.KindMulticast)
+			f := h.flow("healthy", protocol.KindMulticast)
 			body := payload(f)
 			if encrypted {
 				body = seal(t, f, f.ID, body)
@@ -70,14 +69,14 @@ func TestChecksumWindow(t *testing.T) {
 	set := func(t time.Time) { now.Store(&t) }
 	set(testNow)
 	h := newHarness(t, Options{Now: func() time.Time { return *now.Load() }})
-	f := h.flow("healthy", profile.KindDialer)
+	f := h.flow("healthy", protocol.KindDialer)
 	body := payload(f, func(p map[string]any) {
 		p["calls"].([]any)[0].(map[string]any)["start-time"] = "2026-06-10T10:00:00Z"
 	})
 	h.create(f, true, body).expect(t, protocol.Success, http.StatusOK)
-	set(testNow.Add(ChecksumWindow - time.Second))
+	set(testNow.Add(protocol.ChecksumWindow - time.Second))
 	h.create(f, true, body).expect(t, protocol.ChecksumRepeated, http.StatusOK)
-	set(testNow.Add(ChecksumWindow))
+	set(testNow.Add(protocol.ChecksumWindow))
 	h.create(f, false, body).expect(t, protocol.Success, http.StatusOK)
 	h.create(f, true, body).expect(t, protocol.ChecksumRepeated, http.StatusOK)
 }

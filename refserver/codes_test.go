@@ -63,7 +63,7 @@ func codeCases() []codeCase {
 			mutate: func(p map[string]any) { p["calls"] = []any{} }},
 		{code: protocol.MaxDataListSizeExceeded, condition: "healthy", plainToo: true,
 			mutate: func(p map[string]any) {
-				calls := make([]any, MaxCallsPerRequest+1)
+				calls := make([]any, protocol.MaxCallsPerRequest+1)
 				for i := range calls {
 					calls[i] = call()
 				}
@@ -209,5 +209,5 @@ func pull(t testing.TB, h *harness, f *Flow, uuids []string) *result {
 		"api-version": "2.0", "security-id": f.SecurityID, "flow-id": f.ID,
 		"phonon-uuids": uuids, "fetch-attempt": "ALL",
 	})
-	return h.post(PathPull, body)
+	return h.post(protocol.PathPull, body)
 }

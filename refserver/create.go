@@ -94,7 +94,7 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 		return refuse(protocol.InvalidFlowVersion)
 	case len(callsRaw) == 0: // rule 10
 		return refuse(protocol.EmptyCallList)
-	case len(callsRaw) > MaxCallsPerRequest: // rule 11
+	case len(callsRaw) > protocol.MaxCallsPerRequest: // rule 11
 		return refuse(protocol.MaxDataListSizeExceeded)
 	}
 	now := s.now()

@@ -7,10 +7,6 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
-// maxKeyB64 is the longest base64 key string PKCS#1 v1.5 fits in one
-// RSA-4096 block (spec section 3).
-const maxKeyB64 = 501
-
 // encryptData is the encryptdata helper (spec section 6): it seals
 // requestValue (which is already payloadB64) for the flow with the caller's
 // key string, exactly as a client would, so that the caller can compare the
@@ -23,7 +19,7 @@ func (s *Server) encryptData(x *exchange) *reply {
 		return &reply{code: protocol.InvalidFormat}
 	}
 	v, err := stringFields(p, "requestValue", "aesKey", "flow-id")
-	if err != nil || v[0] == "" || v[1] == "" || base64.StdEncoding.EncodedLen(len(v[1])) > maxKeyB64 {
+	if err != nil || v[0] == "" || v[1] == "" || base64.StdEncoding.EncodedLen(len(v[1])) > protocol.MaxKeyB64Bytes {
 		return &reply{code: protocol.InvalidMandatoryParameters}
 	}
 	requestValue, aesKey := v[0], v[1]

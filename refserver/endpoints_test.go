@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -46,8 +45,8 @@ func encryptDataBody(requestValue, aesKey, flowID string) []byte {
 func TestEncryptDataPublishedVector(t *testing.T) {
 	v := loadVector(t)
 	h := newHarness(t, Options{})
-	f := h.flow("healthy", profile.KindMulticast)
-	r := h.post(PathEncryptData, encryptDataBody(v.PayloadB64, v.AESKey, f.ID))
+	f := h.flow("healthy", protocol.KindMulticast)
+	r := h.post(protocol.PathEncryptData, encryptDataBody(v.PayloadB64, v.AESKey, f.ID))
 	r.expect(t, protocol.Success, http.StatusOK)
 	if r.body.EncValue != v.EncryptedValue {
 		t.Errorf("requestEncryptedValue differs from the published one:\n got %s\nwant %s", r.body.EncValue, v.EncryptedValue)
@@ -67,8 +66,8 @@ func TestEncryptDataPublishedVector(t *testing.T) {
 
 func TestEncryptDataOrder(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("healthy", profile.KindDialer)
-	noIP := h.flow("ip-not-whitelisted", profile.KindDialer)
+	f := h.flow("healthy", protocol.KindDialer)
+	noIP := h.flow("ip-not-whitelisted", protocol.KindDialer)
 	p := base64.StdEncoding.EncodeToString(payload(f))
 	longest := strings.Repeat("k", 375) // base64 is 500 bytes
 	raw := func(s string) func(*harness) []byte { return func(*harness) []byte { return []byte(s) } }
@@ -76,16 +75,16 @@ func TestEncryptDataOrder(t *testing.T) {
 		return func(*harness) []byte { return encryptDataBody(v, k, id) }
 	}
 	runRawCases(t, h, []rawCase{
-		{"not JSON", PathEncryptData, raw(`{`), protocol.InvalidFormat},
-		{"missing aesKey", PathEncryptData, raw(`{"requestValue":"` + p + `","flow-id":"` + f.ID + `"}`), protocol.InvalidMandatoryParameters},
-		{"aesKey a number", PathEncryptData, raw(`{"requestValue":"` + p + `","aesKey":1234,"flow-id":"` + f.ID + `"}`), protocol.InvalidMandatoryParameters},
-		{"empty aesKey over unknown flow", PathEncryptData, body(p, "", "ZZZZZZZZ"), protocol.InvalidMandatoryParameters},
-		{"aesKey too long", PathEncryptData, body(p, longest+"k", f.ID), protocol.InvalidMandatoryParameters},
-		{"aesKey of the longest length", PathEncryptData, body(p, longest, f.ID), protocol.Success},
-		{"unknown flow over IP", PathEncryptData, body("!", "abcd1234", "ZZZZZZZZ"), protocol.InvalidFlowID},
-		{"IP over base64", PathEncryptData, body("!", "abcd1234", noIP.ID), protocol.IPNotWhitelisted},
-		{"requestValue not base64", PathEncryptData, body(p+"\n", "abcd1234", f.ID), protocol.InvalidFormat},
-		{"any kind of flow", PathEncryptData, body(p, "abcd1234", h.flow("healthy", profile.KindMulticast).ID), protocol.Success},
+		{"not JSON", protocol.PathEncryptData, raw(`{`), protocol.InvalidFormat},
+		{"missing aesKey", protocol.PathEncryptData, raw(`{"requestValue":"` + p + `","flow-id":"` + f.ID + `"}`), protocol.InvalidMandatoryParameters},
+		{"aesKey a number", protocol.PathEncryptData, raw(`{"requestValue":"` + p + `","aesKey":1234,"flow-id":"` + f.ID + `"}`), protocol.InvalidMandatoryParameters},
+		{"empty aesKey over unknown flow", protocol.PathEncryptData, body(p, "", "ZZZZZZZZ"), protocol.InvalidMandatoryParameters},
+		{"aesKey too long", protocol.PathEncryptData, body(p, longest+"k", f.ID), protocol.InvalidMandatoryParameters},
+		{"aesKey of the longest length", protocol.PathEncryptData, body(p, longest, f.ID), protocol.Success},
+		{"unknown flow over IP", protocol.PathEncryptData, body("!", "abcd1234", "ZZZZZZZZ"), protocol.InvalidFlowID},
+		{"IP over base64", protocol.PathEncryptData, body("!", "abcd1234", noIP.ID), protocol.IPNotWhitelisted},
+		{"requestValue not base64", protocol.PathEncryptData, body(p+"\n", "abcd1234", f.ID), protocol.InvalidFormat},
+		{"any kind of flow", protocol.PathEncryptData, body(p, "abcd1234", h.flow("healthy", protocol.KindMulticast).ID), protocol.Success},
 	})
 }
 
@@ -94,8 +93,8 @@ func TestEncryptDataOrder(t *testing.T) {
 // other flows, not the World, not other servers.
 func TestGenerateKeyPair(t *testing.T) {
 	h := newHarness(t, Options{KeyBits: 2048})
-	f := h.flow("rotatable", profile.KindDialer)
-	healthy := h.flow("healthy", profile.KindDialer)
+	f := h.flow("rotatable", protocol.KindDialer)
+	healthy := h.flow("healthy", protocol.KindDialer)
 	old := seal(t, f, f.ID, payload(f))
 	body := func(id, sec string) []byte {
 		b, _ := json.Marshal(map[string]string{"flow-id": id, "security-id": sec})
@@ -106,14 +105,14 @@ func TestGenerateKeyPair(t *testing.T) {
 	wg.Go(func() {
 		h.create(healthy, true, payload(healthy)).expect(t, protocol.Success, http.StatusOK)
 	})
-	r := h.post(PathGenerateKeyPair, body(f.ID, f.SecurityID))
+	r := h.post(protocol.PathGenerateKeyPair, body(f.ID, f.SecurityID))
 	wg.Wait()
 	r.expect(t, protocol.Success, http.StatusOK)
 	pub, err := envelope.ParsePublicKeyPEM([]byte(r.body.PublicKey))
 	if err != nil || pub.N.BitLen() != 2048 || r.body.FlowID != f.ID || !strings.HasPrefix(r.body.PublicKey, "-----BEGIN PUBLIC KEY-----") {
 		t.Fatalf("public-key %q (%v), flow-id %q", r.body.PublicKey, err, r.body.FlowID)
 	}
-	h.post(PathEncDialerCreate, old).expect(t, protocol.InvalidFormat, http.StatusOK)
+	h.post(protocol.PathEncDialerCreate, old).expect(t, protocol.InvalidFormat, http.StatusOK)
 	rotated := *f
 	rotated.PublicKey = pub
 	h.create(&rotated, true, payload(f)).expect(t, protocol.Success, http.StatusOK)
@@ -125,22 +124,22 @@ func TestGenerateKeyPair(t *testing.T) {
 		t.Error("the rotation changed the World")
 	}
 	fresh := newHarness(t, Options{})
-	fresh.post(PathEncDialerCreate, old).expect(t, protocol.Success, http.StatusOK)
+	fresh.post(protocol.PathEncDialerCreate, old).expect(t, protocol.Success, http.StatusOK)
 
-	noIP := h.flow("ip-not-whitelisted", profile.KindMulticast)
+	noIP := h.flow("ip-not-whitelisted", protocol.KindMulticast)
 	runRawCases(t, h, []rawCase{
-		{"missing security-id", PathGenerateKeyPair, func(*harness) []byte { return []byte(`{"flow-id":"` + f.ID + `"}`) }, protocol.InvalidMandatoryParameters},
-		{"unknown flow", PathGenerateKeyPair, func(*harness) []byte { return body("ZZZZZZZZ", f.SecurityID) }, protocol.InvalidFlowID},
-		{"IP over security-id", PathGenerateKeyPair, func(*harness) []byte { return body(noIP.ID, "wrong") }, protocol.IPNotWhitelisted},
-		{"wrong security-id", PathGenerateKeyPair, func(*harness) []byte { return body(f.ID, healthy.SecurityID) }, protocol.InvalidSecurityID},
+		{"missing security-id", protocol.PathGenerateKeyPair, func(*harness) []byte { return []byte(`{"flow-id":"` + f.ID + `"}`) }, protocol.InvalidMandatoryParameters},
+		{"unknown flow", protocol.PathGenerateKeyPair, func(*harness) []byte { return body("ZZZZZZZZ", f.SecurityID) }, protocol.InvalidFlowID},
+		{"IP over security-id", protocol.PathGenerateKeyPair, func(*harness) []byte { return body(noIP.ID, "wrong") }, protocol.IPNotWhitelisted},
+		{"wrong security-id", protocol.PathGenerateKeyPair, func(*harness) []byte { return body(f.ID, healthy.SecurityID) }, protocol.InvalidSecurityID},
 	})
 }
 
 func TestPull(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("healthy", profile.KindMulticast)
-	other := h.flow("healthy", profile.KindDialer)
-	noIP := h.flow("ip-not-whitelisted", profile.KindMulticast)
+	f := h.flow("healthy", protocol.KindMulticast)
+	other := h.flow("healthy", protocol.KindDialer)
+	noIP := h.flow("ip-not-whitelisted", protocol.KindMulticast)
 	created := h.create(f, true, payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("12345"), call()} }))
 	created.expect(t, protocol.PartialSuccess, http.StatusOK)
 	var uuids []string
@@ -170,23 +169,23 @@ func TestPull(t *testing.T) {
 			return b
 		}
 	}
-	many := make([]string, MaxUUIDsPerPull+1)
+	many := make([]string, protocol.MaxUUIDsPerPull+1)
 	for i := range many {
 		many[i] = "x"
 	}
 	runRawCases(t, h, []rawCase{
-		{"missing uuids", PathPull, req(func(m map[string]any) { delete(m, "phonon-uuids"); m["api-version"] = "1" }), protocol.InvalidMandatoryParameters},
-		{"api-version 1.0", PathPull, req(func(m map[string]any) { m["api-version"] = "1.0"; m["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidAPIVersion},
-		{"unknown flow", PathPull, req(func(m map[string]any) { m["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidFlowID},
-		{"IP over security-id", PathPull, req(func(m map[string]any) { m["flow-id"] = noIP.ID }), protocol.IPNotWhitelisted},
-		{"wrong security-id over empty list", PathPull, req(func(m map[string]any) { m["security-id"] = other.SecurityID; m["phonon-uuids"] = []string{} }), protocol.InvalidSecurityID},
-		{"empty list", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{} }), protocol.InvalidMandatoryParameters},
-		{"uuids null", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = nil }), protocol.InvalidMandatoryParameters},
-		{"a uuid not a string", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []any{uuids[0], 1} }), protocol.InvalidMandatoryParameters},
-		{"fetch-attempt FIRST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "FIRST" }), protocol.InvalidMandatoryParameters},
-		{"fetch-attempt LAST", PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "LAST" }), protocol.Success},
-		{"too many uuids", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = many }), protocol.MaxDataListSizeExceeded},
-		{"another flow's uuid", PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{otherUUID} }), protocol.NoDataAvailable},
+		{"missing uuids", protocol.PathPull, req(func(m map[string]any) { delete(m, "phonon-uuids"); m["api-version"] = "1" }), protocol.InvalidMandatoryParameters},
+		{"api-version 1.0", protocol.PathPull, req(func(m map[string]any) { m["api-version"] = "1.0"; m["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidAPIVersion},
+		{"unknown flow", protocol.PathPull, req(func(m map[string]any) { m["flow-id"] = "ZZZZZZZZ" }), protocol.InvalidFlowID},
+		{"IP over security-id", protocol.PathPull, req(func(m map[string]any) { m["flow-id"] = noIP.ID }), protocol.IPNotWhitelisted},
+		{"wrong security-id over empty list", protocol.PathPull, req(func(m map[string]any) { m["security-id"] = other.SecurityID; m["phonon-uuids"] = []string{} }), protocol.InvalidSecurityID},
+		{"empty list", protocol.PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{} }), protocol.InvalidMandatoryParameters},
+		{"uuids null", protocol.PathPull, req(func(m map[string]any) { m["phonon-uuids"] = nil }), protocol.InvalidMandatoryParameters},
+		{"a uuid not a string", protocol.PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []any{uuids[0], 1} }), protocol.InvalidMandatoryParameters},
+		{"fetch-attempt FIRST", protocol.PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "FIRST" }), protocol.InvalidMandatoryParameters},
+		{"fetch-attempt LAST", protocol.PathPull, req(func(m map[string]any) { m["fetch-attempt"] = "LAST" }), protocol.Success},
+		{"too many uuids", protocol.PathPull, req(func(m map[string]any) { m["phonon-uuids"] = many }), protocol.MaxDataListSizeExceeded},
+		{"another flow's uuid", protocol.PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{otherUUID} }), protocol.NoDataAvailable},
 	})
 }
 

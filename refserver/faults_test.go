@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -47,7 +46,7 @@ func TestWrongCodeFaults(t *testing.T) {
 	for _, c := range codeCases() {
 		t.Run(c.code.String(), func(t *testing.T) {
 			h := newHarness(t, Options{Fault: wrongCode(c.code)})
-			r := h.post(codeCaseRequest(t, h, c, profile.KindMulticast, true))
+			r := h.post(codeCaseRequest(t, h, c, protocol.KindMulticast, true))
 			if r.body.Code == c.code || !r.body.Code.Valid() || r.body.Message != r.body.Code.Message() {
 				t.Errorf("answered %s %q under %s", r.body.Code, r.body.Message, h.srv.Fault())
 			}
@@ -60,13 +59,13 @@ func TestWrongCodeFaults(t *testing.T) {
 	}
 	t.Run(protocol.NoDataAvailable.String(), func(t *testing.T) {
 		h := newHarness(t, Options{Fault: wrongCode(protocol.NoDataAvailable)})
-		if r := pull(t, h, h.flow("healthy", profile.KindDialer), []string{"x"}); r.body.Code == protocol.NoDataAvailable {
+		if r := pull(t, h, h.flow("healthy", protocol.KindDialer), []string{"x"}); r.body.Code == protocol.NoDataAvailable {
 			t.Errorf("answered %s", r.body.Code)
 		}
 	})
 	t.Run("205 in call-details", func(t *testing.T) {
 		h := newHarness(t, Options{Fault: wrongCode(protocol.InvalidContactNumber)})
-		f := h.flow("healthy", profile.KindDialer)
+		f := h.flow("healthy", protocol.KindDialer)
 		r := h.create(f, false, payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("1")} }))
 		if r.body.Code != protocol.PartialSuccess || r.body.CallDetails[1].Code != protocol.Failure {
 			t.Errorf("%s", r.raw)
@@ -82,11 +81,11 @@ func codeOf(r *result) string {
 }
 
 func faultProbes() map[string]probe {
-	healthy := func(h *harness) *Flow { return h.flow("healthy", profile.KindMulticast) }
+	healthy := func(h *harness) *Flow { return h.flow("healthy", protocol.KindMulticast) }
 	plainTwice := func(first, second []byte) func(h *harness) string {
 		return func(h *harness) string {
-			h.post(PathMulticastCreate, first)
-			return codeOf(h.post(PathMulticastCreate, second))
+			h.post(protocol.PathMulticastCreate, first)
+			return codeOf(h.post(protocol.PathMulticastCreate, second))
 		}
 	}
 	return map[string]probe{
@@ -112,7 +111,7 @@ func faultProbes() map[string]probe {
 			var wg sync.WaitGroup
 			for range 10 {
 				wg.Go(func() {
-					if decodeCode(t, serveDirect(h.srv, PathMulticastCreate, p).Body.Bytes()) == protocol.Success {
+					if decodeCode(t, serveDirect(h.srv, protocol.PathMulticastCreate, p).Body.Bytes()) == protocol.Success {
 						accepted.Add(1)
 					}
 				})
@@ -128,12 +127,12 @@ func faultProbes() map[string]probe {
 			p := payload(healthy(h), func(p map[string]any) {
 				p["calls"].([]any)[0].(map[string]any)["start-time"] = "2026-06-10T10:00:00Z"
 			})
-			h.post(PathMulticastCreate, p)
+			h.post(protocol.PathMulticastCreate, p)
 			setNow(testNow.Add(25 * time.Hour))
-			return codeOf(h.post(PathMulticastCreate, p))
+			return codeOf(h.post(protocol.PathMulticastCreate, p))
 		},
 		faultLeakStage: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathEncMulticastCreate, garbageFor(healthy(h).ID)))
+			return codeOf(h.post(protocol.PathEncMulticastCreate, garbageFor(healthy(h).ID)))
 		},
 		faultWrongEcho: func(t *testing.T, h *harness, _ func(time.Time)) string {
 			return h.create(healthy(h), false, payload(healthy(h), func(p map[string]any) {
@@ -141,14 +140,14 @@ func faultProbes() map[string]probe {
 			})).body.CallDetails[0].ClientIdentifier
 		},
 		faultTrustForwardedFor: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			f := h.flow("ip-not-whitelisted", profile.KindMulticast)
-			return codeOf(h.do("POST", PathMulticastCreate, payload(f), map[string]string{"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.7, 127.0.0.1"}))
+			f := h.flow("ip-not-whitelisted", protocol.KindMulticast)
+			return codeOf(h.do("POST", protocol.PathMulticastCreate, payload(f), map[string]string{"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.7, 127.0.0.1"}))
 		},
 		faultIPCheckAfterOpen: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathEncMulticastCreate, garbageFor(h.flow("ip-not-whitelisted", profile.KindMulticast).ID)))
+			return codeOf(h.post(protocol.PathEncMulticastCreate, garbageFor(h.flow("ip-not-whitelisted", protocol.KindMulticast).ID)))
 		},
 		faultSkipIPCheck: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			f := h.flow("ip-not-whitelisted", profile.KindDialer)
+			f := h.flow("ip-not-whitelisted", protocol.KindDialer)
 			return codeOf(h.create(f, true, payload(f)))
 		},
 		faultShortRSA: func(t *testing.T, h *harness, _ func(time.Time)) string {
@@ -164,7 +163,7 @@ func faultProbes() map[string]probe {
 				}
 				env.RequestDigitalSignatureValue = base64.StdEncoding.EncodeToString(sig[1:])
 				b, _ := json.Marshal(env)
-				return codeOf(h.post(PathEncMulticastCreate, b))
+				return codeOf(h.post(protocol.PathEncMulticastCreate, b))
 			}
 		},
 		faultLenientBase64: func(t *testing.T, h *harness, _ func(time.Time)) string {
@@ -172,48 +171,48 @@ func faultProbes() map[string]probe {
 			env, _ := envelope.Seal(payload(f), f.ID, f.PublicKey, nil)
 			env.RequestEncryptedValue = strings.TrimRight(env.RequestEncryptedValue, "=") + "\r\n"
 			b, _ := json.Marshal(env)
-			return codeOf(h.post(PathEncMulticastCreate, b))
+			return codeOf(h.post(protocol.PathEncMulticastCreate, b))
 		},
 		faultDuplicateKeys: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, append([]byte(`{"api-version":"TEST",`), payload(healthy(h))[1:]...)))
+			return codeOf(h.post(protocol.PathMulticastCreate, append([]byte(`{"api-version":"TEST",`), payload(healthy(h))[1:]...)))
 		},
 		faultTrailingData: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, append(payload(healthy(h)), "{}"...)))
+			return codeOf(h.post(protocol.PathMulticastCreate, append(payload(healthy(h)), "{}"...)))
 		},
 		faultInvalidUTF8: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, bytes.Replace(payload(healthy(h)), []byte("Asha"), []byte("A\xffsha"), 1)))
+			return codeOf(h.post(protocol.PathMulticastCreate, bytes.Replace(payload(healthy(h)), []byte("Asha"), []byte("A\xffsha"), 1)))
 		},
 		faultPastStartDate: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, payload(healthy(h), func(p map[string]any) {
+			return codeOf(h.post(protocol.PathMulticastCreate, payload(healthy(h), func(p map[string]any) {
 				p["calls"].([]any)[0].(map[string]any)["start-time"] = "2026-05-31T10:00:00Z"
 			})))
 		},
 		faultOtherKind: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, payload(h.flow("healthy", profile.KindDialer))))
+			return codeOf(h.post(protocol.PathMulticastCreate, payload(h.flow("healthy", protocol.KindDialer))))
 		},
 		faultIgnoreTestWhitelist: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, payload(healthy(h), func(p map[string]any) {
+			return codeOf(h.post(protocol.PathMulticastCreate, payload(healthy(h), func(p map[string]any) {
 				p["api-version"] = "TEST"
 				p["calls"] = []any{call("8123456789")}
 			})))
 		},
 		faultIgnoreContentType: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.do("POST", PathMulticastCreate, payload(healthy(h)), map[string]string{"Content-Type": "text/plain"}))
+			return codeOf(h.do("POST", protocol.PathMulticastCreate, payload(healthy(h)), map[string]string{"Content-Type": "text/plain"}))
 		},
 		faultNoBodyLimit: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, padTo(payload(healthy(h)), 300<<10)))
+			return codeOf(h.post(protocol.PathMulticastCreate, padTo(payload(healthy(h)), 300<<10)))
 		},
 		faultMirrorHTTPStatus: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			return codeOf(h.post(PathMulticastCreate, payload(healthy(h), func(p map[string]any) { p["api-version"] = "3" })))
+			return codeOf(h.post(protocol.PathMulticastCreate, payload(healthy(h), func(p map[string]any) { p["api-version"] = "3" })))
 		},
 		faultNoRequestID: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			r := h.do("POST", PathPull, []byte(`{}`), map[string]string{"Content-Type": "application/json"})
+			r := h.do("POST", protocol.PathPull, []byte(`{}`), map[string]string{"Content-Type": "application/json"})
 			return r.header.Get("request-id") + "/" + r.body.RequestID
 		},
 		faultKeepOldKey: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			f := h.flow("rotatable", profile.KindMulticast)
+			f := h.flow("rotatable", protocol.KindMulticast)
 			b, _ := json.Marshal(map[string]string{"flow-id": f.ID, "security-id": f.SecurityID})
-			pub, err := envelope.ParsePublicKeyPEM([]byte(h.post(PathGenerateKeyPair, b).body.PublicKey))
+			pub, err := envelope.ParsePublicKeyPEM([]byte(h.post(protocol.PathGenerateKeyPair, b).body.PublicKey))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -223,10 +222,10 @@ func faultProbes() map[string]probe {
 		},
 		faultEncryptDataRandomKey: func(t *testing.T, h *harness, _ func(time.Time)) string {
 			v := loadVector(t)
-			return fmt.Sprint(h.post(PathEncryptData, encryptDataBody(v.PayloadB64, v.AESKey, healthy(h).ID)).body.EncValue == v.EncryptedValue)
+			return fmt.Sprint(h.post(protocol.PathEncryptData, encryptDataBody(v.PayloadB64, v.AESKey, healthy(h).ID)).body.EncValue == v.EncryptedValue)
 		},
 		faultPullCrossFlow: func(t *testing.T, h *harness, _ func(time.Time)) string {
-			d := h.flow("healthy", profile.KindDialer)
+			d := h.flow("healthy", protocol.KindDialer)
 			id := h.create(d, false, payload(d)).body.CallDetails[0].PhononUUID
 			return codeOf(pull(t, h, healthy(h), []string{id}))
 		},

@@ -15,8 +15,8 @@ import (
 // fuzzPaths are the endpoints FuzzHandler feeds. generateKeyPair is left
 // out: a body the fuzzer gets right would spend a second making a key.
 var fuzzPaths = []string{
-	PathEncMulticastCreate, PathEncDialerCreate, PathMulticastCreate, PathDialerCreate,
-	PathEncryptData, PathPull, "/kairos-apis/nowhere",
+	protocol.PathEncMulticastCreate, protocol.PathEncDialerCreate, protocol.PathMulticastCreate, protocol.PathDialerCreate,
+	protocol.PathEncryptData, protocol.PathPull, "/kairos-apis/nowhere",
 }
 
 // FuzzHandler: whatever the body, the handler does not panic (the server

@@ -198,14 +198,14 @@ func seal(t testing.TB, f *Flow, outerID string, payload []byte) []byte {
 
 func createPath(kind string, encrypted bool) string {
 	switch {
-	case kind == profile.KindMulticast && encrypted:
-		return PathEncMulticastCreate
-	case kind == profile.KindMulticast:
-		return PathMulticastCreate
+	case kind == protocol.KindMulticast && encrypted:
+		return protocol.PathEncMulticastCreate
+	case kind == protocol.KindMulticast:
+		return protocol.PathMulticastCreate
 	case encrypted:
-		return PathEncDialerCreate
+		return protocol.PathEncDialerCreate
 	default:
-		return PathDialerCreate
+		return protocol.PathDialerCreate
 	}
 }
 
@@ -220,13 +220,13 @@ func (h *harness) create(f *Flow, encrypted bool, payload []byte) *result {
 }
 
 func otherKind(kind string) string {
-	if kind == profile.KindMulticast {
-		return profile.KindDialer
+	if kind == protocol.KindMulticast {
+		return protocol.KindDialer
 	}
-	return profile.KindMulticast
+	return protocol.KindMulticast
 }
 
-var kinds = []string{profile.KindMulticast, profile.KindDialer}
+var kinds = []string{protocol.KindMulticast, protocol.KindDialer}
 
 func modeName(encrypted bool) string {
 	if encrypted {

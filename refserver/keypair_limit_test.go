@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -18,7 +17,7 @@ import (
 // when its caller does; once a slot frees, rotations go through again.
 func TestKeyGenerationWaitsForASlot(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("rotatable", profile.KindMulticast)
+	f := h.flow("rotatable", protocol.KindMulticast)
 	body, _ := json.Marshal(map[string]string{"flow-id": f.ID, "security-id": f.SecurityID})
 
 	for range maxConcurrentKeyGens {
@@ -26,7 +25,7 @@ func TestKeyGenerationWaitsForASlot(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, PathGenerateKeyPair, bytes.NewReader(body))
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, protocol.PathGenerateKeyPair, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.RemoteAddr = "127.0.0.1:40000" // on the account's whitelist
 	rec := httptest.NewRecorder()
@@ -48,7 +47,7 @@ func TestKeyGenerationWaitsForASlot(t *testing.T) {
 	for range maxConcurrentKeyGens {
 		<-h.srv.keyGens
 	}
-	if r := h.post(PathGenerateKeyPair, body); r.body.Code != protocol.Success {
+	if r := h.post(protocol.PathGenerateKeyPair, body); r.body.Code != protocol.Success {
 		t.Errorf("rotation with free slots:\nExpected: 200 SUCCESS\nActual:   %d %s", r.body.Code, r.raw)
 	}
 }

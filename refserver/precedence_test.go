@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -35,14 +34,14 @@ func garbageFor(id string) []byte { return []byte(strings.ReplaceAll(garbageEnve
 // apply: the first in the spec's order answers.
 func TestPrecedence(t *testing.T) {
 	h := newHarness(t, Options{})
-	healthy := h.flow("healthy", profile.KindMulticast)
-	healthyD := h.flow("healthy", profile.KindDialer)
-	noIP := h.flow("ip-not-whitelisted", profile.KindMulticast)
-	noTest := h.flow("no-testing-version", profile.KindMulticast)
-	expired := h.flow("validity-expired", profile.KindMulticast)
-	rotate := h.flow("rotatable", profile.KindMulticast)
-	enc := PathEncMulticastCreate
-	plain := PathMulticastCreate
+	healthy := h.flow("healthy", protocol.KindMulticast)
+	healthyD := h.flow("healthy", protocol.KindDialer)
+	noIP := h.flow("ip-not-whitelisted", protocol.KindMulticast)
+	noTest := h.flow("no-testing-version", protocol.KindMulticast)
+	expired := h.flow("validity-expired", protocol.KindMulticast)
+	rotate := h.flow("rotatable", protocol.KindMulticast)
+	enc := protocol.PathEncMulticastCreate
+	plain := protocol.PathMulticastCreate
 	wrongSecurity := func(p map[string]any) { p["security-id"] = strings.Repeat("0", 64) }
 	sealed := func(f *Flow, outer string, m ...func(map[string]any)) func(h *harness) []byte {
 		return func(h *harness) []byte { return seal(t, f, outer, payload(f, m...)) }
@@ -54,7 +53,7 @@ func TestPrecedence(t *testing.T) {
 		// Encrypted: rules 2 and 3 come before the envelope is opened.
 		{"2 unknown outer flow over 4 bad envelope", enc, func(*harness) []byte { return garbageFor("ZZZZZZZZ") }, protocol.InvalidFlowID},
 		{"2 dialer flow on multicast over 4", enc, func(*harness) []byte { return garbageFor(healthyD.ID) }, protocol.InvalidFlowID},
-		{"2 multicast flow on dialer", PathEncDialerCreate, sealed(healthy, healthy.ID), protocol.InvalidFlowID},
+		{"2 multicast flow on dialer", protocol.PathEncDialerCreate, sealed(healthy, healthy.ID), protocol.InvalidFlowID},
 		{"3 IP over 4 bad envelope", enc, func(*harness) []byte { return garbageFor(noIP.ID) }, protocol.IPNotWhitelisted},
 		{"3 IP over 6 api-version", enc, sealed(noIP, noIP.ID, func(p map[string]any) { p["api-version"] = "9" }), protocol.IPNotWhitelisted},
 		{"7 inner flow differs from outer", enc, sealed(rotate, rotate.ID, func(p map[string]any) { p["flow-id"] = healthy.ID }), protocol.InvalidFlowID},
@@ -69,7 +68,7 @@ func TestPrecedence(t *testing.T) {
 		{"8 security-id over 9", enc, sealed(noTest, noTest.ID, wrongSecurity, func(p map[string]any) { p["api-version"] = "TEST" }), protocol.InvalidSecurityID},
 		{"9 no testing version over 10", plain, bare(noTest, func(p map[string]any) { p["api-version"] = "TEST"; p["calls"] = []any{} }), protocol.InvalidFlowVersion},
 		{"10 empty calls over 13", plain, bare(expired, func(p map[string]any) { p["calls"] = []any{} }), protocol.EmptyCallList},
-		{"11 too many calls over 12", plain, bare(healthy, func(p map[string]any) { p["calls"] = make([]any, MaxCallsPerRequest+1) }), protocol.MaxDataListSizeExceeded},
+		{"11 too many calls over 12", plain, bare(healthy, func(p map[string]any) { p["calls"] = make([]any, protocol.MaxCallsPerRequest+1) }), protocol.MaxDataListSizeExceeded},
 		{"12 past start date over 13", enc, sealed(expired, expired.ID, func(p map[string]any) {
 			p["calls"].([]any)[0].(map[string]any)["start-time"] = "2026-05-31T10:00:00Z"
 		}), protocol.InvalidMandatoryParameters},
@@ -94,7 +93,7 @@ func TestPrecedence(t *testing.T) {
 // refused payloads are not recorded.
 func TestChecksumPrecedence(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("healthy", profile.KindDialer)
+	f := h.flow("healthy", protocol.KindDialer)
 	partial := payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("12345")} })
 	h.create(f, true, partial).expect(t, protocol.PartialSuccess, http.StatusOK)
 	h.create(f, true, partial).expect(t, protocol.ChecksumRepeated, http.StatusOK) // a new AES key
@@ -105,10 +104,10 @@ func TestChecksumPrecedence(t *testing.T) {
 	h.create(f, true, refused).expect(t, protocol.InvalidContactNumber, http.StatusOK)
 
 	// The scope is the flow: the same bytes for another flow are new.
-	other := h.flow("rotatable", profile.KindDialer)
+	other := h.flow("rotatable", protocol.KindDialer)
 	same := payload(f)
 	h.create(f, false, same).expect(t, protocol.Success, http.StatusOK)
-	h.post(PathDialerCreate, []byte(strings.ReplaceAll(strings.ReplaceAll(string(same), f.ID, other.ID), f.SecurityID, other.SecurityID))).
+	h.post(protocol.PathDialerCreate, []byte(strings.ReplaceAll(strings.ReplaceAll(string(same), f.ID, other.ID), f.SecurityID, other.SecurityID))).
 		expect(t, protocol.Success, http.StatusOK)
 }
 
@@ -140,7 +139,7 @@ func TestFlowConditionOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := serveDirect(srv, PathMulticastCreate, payload(&f))
+		rec := serveDirect(srv, protocol.PathMulticastCreate, payload(&f))
 		if got := decodeCode(t, rec.Body.Bytes()); got != step.want {
 			t.Fatalf("got %s, want %s", got, step.want)
 		}
@@ -152,7 +151,7 @@ func TestFlowConditionOrder(t *testing.T) {
 // start-times are refused, never coerced; unknown fields are ignored.
 func TestPayloadStrictness(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("healthy", profile.KindMulticast)
+	f := h.flow("healthy", protocol.KindMulticast)
 	withCall := func(field string, v any) func(h *harness) []byte {
 		return func(*harness) []byte {
 			return payload(f, func(p map[string]any) {
@@ -172,7 +171,7 @@ func TestPayloadStrictness(t *testing.T) {
 		return func(*harness) []byte { return payload(f, func(p map[string]any) { delete(p, field) }) }
 	}
 	raw := func(s string) func(h *harness) []byte { return func(*harness) []byte { return []byte(s) } }
-	p := PathMulticastCreate
+	p := protocol.PathMulticastCreate
 	valid := string(payload(f))
 	runRawCases(t, h, []rawCase{
 		{"duplicate top-level key", p, raw(`{"api-version":"TEST",` + valid[1:]), protocol.InvalidFormat},

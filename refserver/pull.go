@@ -105,7 +105,7 @@ func (s *Server) pull(x *exchange) *reply {
 			return refuse(protocol.InvalidMandatoryParameters)
 		}
 	}
-	if len(uuids) > MaxUUIDsPerPull {
+	if len(uuids) > protocol.MaxUUIDsPerPull {
 		return refuse(protocol.MaxDataListSizeExceeded)
 	}
 	data := s.pulls.find(f.ID, uuids, s.fault.is(faultPullCrossFlow))

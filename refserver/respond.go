@@ -2,9 +2,8 @@ package refserver
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -94,31 +93,11 @@ func (s *Server) write(w http.ResponseWriter, x *exchange, rep *reply) (status i
 		// Only our own types are encoded; this cannot happen, but a response
 		// must still be JSON.
 		buf.Reset()
-		buf.WriteString(`{"api-response-code":500,"api-response-message":"Failure"}` + "\n")
+		fmt.Fprintf(&buf, "{\"api-response-code\":%d,\"api-response-message\":%q}\n", int(protocol.Failure), protocol.Failure.Message())
 	}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 	return status
-}
-
-// newUUID returns a random (version 4) UUID from crypto/rand: request ids
-// and phonon-uuids must not be guessable, since the Pull API is keyed by them.
-func newUUID() string {
-	var b [16]byte
-	rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
 }

@@ -21,28 +21,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
-)
-
-// The endpoints of spec section 1.
-const (
-	PathMulticastCreate    = "/kairos-apis/outbound/create"
-	PathDialerCreate       = "/kairos-apis/outbounddialer/create"
-	PathEncMulticastCreate = "/kairos-apis/enc/outbound/create"
-	PathEncDialerCreate    = "/kairos-apis/enc/outbounddialer/create"
-	PathGenerateKeyPair    = "/kairos-apis/enc/outbound/generateKeyPair"
-	PathEncryptData        = "/kairos-apis/enc/outbound/encryptdata"
-	PathPull               = "/kairos-apis/pull"
-)
-
-// Limits of spec sections 2, 5 and 6.
-const (
-	MaxBodyBytes       = 256 << 10 // larger bodies get HTTP 413
-	MaxCallsPerRequest = 500
-	MaxUUIDsPerPull    = 100
-	ChecksumWindow     = 24 * time.Hour
 )
 
 // Bounds on the server's memory: the oldest entries go first.
@@ -123,10 +105,10 @@ func New(world *World, opts Options) (*Server, error) {
 	s := &Server{
 		world: world, now: opts.Now, fault: opts.Fault, log: opts.Logger, keyBits: opts.KeyBits,
 		flows:     map[string]*flowState{},
-		checksums: newChecksumStore(ChecksumWindow, maxChecksums),
+		checksums: newChecksumStore(protocol.ChecksumWindow, maxChecksums),
 		pulls:     newPullStore(maxPullRecordsFlow),
 		keyGens:   make(chan struct{}, maxConcurrentKeyGens),
-		dummyAES:  envelope.DeriveAESKey(newUUID()),
+		dummyAES:  envelope.DeriveAESKey(uuid.NewString()),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -159,14 +141,24 @@ func New(world *World, opts Options) (*Server, error) {
 		}
 		s.flows[f.ID] = fs
 	}
-	s.routes = map[string]route{
-		PathMulticastCreate:    {kind: profile.KindMulticast, handle: (*Server).createPlain},
-		PathDialerCreate:       {kind: profile.KindDialer, handle: (*Server).createPlain},
-		PathEncMulticastCreate: {kind: profile.KindMulticast, handle: (*Server).createEncrypted},
-		PathEncDialerCreate:    {kind: profile.KindDialer, handle: (*Server).createEncrypted},
-		PathGenerateKeyPair:    {handle: (*Server).generateKeyPair},
-		PathEncryptData:        {handle: (*Server).encryptData},
-		PathPull:               {handle: (*Server).pull},
+	s.routes = map[string]route{}
+	for _, e := range protocol.Endpoints() {
+		rt := route{kind: e.Kind}
+		switch {
+		case e.Kind != "" && e.Encrypted:
+			rt.handle = (*Server).createEncrypted
+		case e.Kind != "":
+			rt.handle = (*Server).createPlain
+		case e.Path == protocol.PathGenerateKeyPair:
+			rt.handle = (*Server).generateKeyPair
+		case e.Path == protocol.PathEncryptData:
+			rt.handle = (*Server).encryptData
+		case e.Path == protocol.PathPull:
+			rt.handle = (*Server).pull
+		default:
+			return nil, fmt.Errorf("refserver: no handler for %s", e.Path)
+		}
+		s.routes[e.Path] = rt
 	}
 	return s, nil
 }
@@ -180,7 +172,7 @@ func (s *Server) Fault() Fault { return s.fault }
 // ServeHTTP answers one request. A panic anywhere below is answered as
 // HTTP 200 with body code 500 FAILURE (spec section 4).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{r: r, requestID: newUUID(), path: r.URL.Path}
+	x := &exchange{r: r, requestID: uuid.NewString(), path: r.URL.Path}
 	start := time.Now()
 	written := false
 	defer func() {
@@ -220,7 +212,7 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) *reply {
 	if !s.fault.is(faultIgnoreContentType) && !isJSONContentType(x.r.Header.Get("Content-Type")) {
 		return transportError(http.StatusUnsupportedMediaType)
 	}
-	limit := int64(MaxBodyBytes)
+	limit := int64(protocol.MaxBodyBytes)
 	if s.fault.is(faultNoBodyLimit) {
 		limit = faultBodyLimit
 	}

@@ -23,7 +23,7 @@ import (
 // whose code is 400, checked in the order path, method, type, size.
 func TestTransport(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("healthy", profile.KindMulticast)
+	f := h.flow("healthy", protocol.KindMulticast)
 	ok := payload(f)
 	json := map[string]string{"Content-Type": "application/json"}
 	cases := []struct {
@@ -37,16 +37,16 @@ func TestTransport(t *testing.T) {
 	}{
 		{"unknown path", "POST", "/kairos-apis/outbound/creat", json, ok, 404, protocol.InvalidFormat},
 		{"unknown path and method", "GET", "/", nil, nil, 404, protocol.InvalidFormat},
-		{"trailing slash", "POST", PathMulticastCreate + "/", json, ok, 404, protocol.InvalidFormat},
-		{"GET", "GET", PathMulticastCreate, nil, nil, 405, protocol.InvalidFormat},
-		{"PUT with a body", "PUT", PathEncDialerCreate, json, ok, 405, protocol.InvalidFormat},
-		{"no content type", "POST", PathMulticastCreate, nil, ok, 415, protocol.InvalidFormat},
-		{"text/plain", "POST", PathMulticastCreate, map[string]string{"Content-Type": "text/plain"}, ok, 415, protocol.InvalidFormat},
-		{"latin1", "POST", PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}, ok, 415, protocol.InvalidFormat},
-		{"utf-8 in capitals", "POST", PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=UTF-8"}, ok, 200, protocol.Success},
-		{"too large", "POST", PathMulticastCreate, json, padTo(ok, MaxBodyBytes+1), 413, protocol.InvalidFormat},
-		{"exactly the limit", "POST", PathMulticastCreate, json, padTo(payload(f), MaxBodyBytes), 200, protocol.Success},
-		{"too large and the wrong type", "POST", PathMulticastCreate, nil, padTo(ok, MaxBodyBytes+1), 415, protocol.InvalidFormat},
+		{"trailing slash", "POST", protocol.PathMulticastCreate + "/", json, ok, 404, protocol.InvalidFormat},
+		{"GET", "GET", protocol.PathMulticastCreate, nil, nil, 405, protocol.InvalidFormat},
+		{"PUT with a body", "PUT", protocol.PathEncDialerCreate, json, ok, 405, protocol.InvalidFormat},
+		{"no content type", "POST", protocol.PathMulticastCreate, nil, ok, 415, protocol.InvalidFormat},
+		{"text/plain", "POST", protocol.PathMulticastCreate, map[string]string{"Content-Type": "text/plain"}, ok, 415, protocol.InvalidFormat},
+		{"latin1", "POST", protocol.PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}, ok, 415, protocol.InvalidFormat},
+		{"utf-8 in capitals", "POST", protocol.PathMulticastCreate, map[string]string{"Content-Type": "application/json; charset=UTF-8"}, ok, 200, protocol.Success},
+		{"too large", "POST", protocol.PathMulticastCreate, json, padTo(ok, protocol.MaxBodyBytes+1), 413, protocol.InvalidFormat},
+		{"exactly the limit", "POST", protocol.PathMulticastCreate, json, padTo(payload(f), protocol.MaxBodyBytes), 200, protocol.Success},
+		{"too large and the wrong type", "POST", protocol.PathMulticastCreate, nil, padTo(ok, protocol.MaxBodyBytes+1), 415, protocol.InvalidFormat},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -58,8 +58,8 @@ func TestTransport(t *testing.T) {
 		})
 	}
 	t.Run("too large without Content-Length", func(t *testing.T) {
-		body := io.MultiReader(bytes.NewReader(padTo(payload(f), MaxBodyBytes+1))) // hides the length: chunked
-		req, _ := http.NewRequest("POST", h.http.URL+PathMulticastCreate, body)
+		body := io.MultiReader(bytes.NewReader(padTo(payload(f), protocol.MaxBodyBytes+1))) // hides the length: chunked
+		req, _ := http.NewRequest("POST", h.http.URL+protocol.PathMulticastCreate, body)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := h.http.Client().Do(req)
 		if err != nil {
@@ -167,11 +167,11 @@ func otherFlow(t testing.TB, f *Flow) *Flow {
 func TestUniformInvalidFormat(t *testing.T) {
 	log := &stageLog{stages: map[string]bool{}}
 	h := newHarness(t, Options{Logger: slog.New(log)})
-	f := h.flow("healthy", profile.KindDialer)
+	f := h.flow("healthy", protocol.KindDialer)
 	var first *result
 	var firstName string
 	for name, body := range brokenEnvelopes(t, f) {
-		r := h.post(PathEncDialerCreate, body)
+		r := h.post(protocol.PathEncDialerCreate, body)
 		r.expect(t, protocol.InvalidFormat, http.StatusOK)
 		if first == nil {
 			first, firstName = r, name
@@ -203,7 +203,7 @@ func normalize(r *result) string {
 // verdict and stage on every broken envelope and on a good one.
 func TestOpenMatchesEnvelope(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("healthy", profile.KindMulticast)
+	f := h.flow("healthy", protocol.KindMulticast)
 	cases := brokenEnvelopes(t, f)
 	cases["good"] = seal(t, f, f.ID, payload(f))
 	for name, body := range cases {
@@ -223,22 +223,22 @@ func TestOpenMatchesEnvelope(t *testing.T) {
 // the server goes on serving.
 func TestPanicRecovered(t *testing.T) {
 	h := newHarness(t, Options{Fault: mustFault(t, faultPanicOnCreate)})
-	f := h.flow("healthy", profile.KindMulticast)
+	f := h.flow("healthy", protocol.KindMulticast)
 	h.create(f, false, payload(f)).expect(t, protocol.Failure, http.StatusOK)
 	h.create(f, true, payload(f)).expect(t, protocol.Failure, http.StatusOK)
-	h.post(PathPull, []byte(`{}`)).expect(t, protocol.InvalidMandatoryParameters, http.StatusOK)
+	h.post(protocol.PathPull, []byte(`{}`)).expect(t, protocol.InvalidMandatoryParameters, http.StatusOK)
 }
 
 // TestForwardedForIgnored: the IP check uses the socket, not headers.
 func TestForwardedForIgnored(t *testing.T) {
 	h := newHarness(t, Options{})
-	f := h.flow("ip-not-whitelisted", profile.KindMulticast)
+	f := h.flow("ip-not-whitelisted", protocol.KindMulticast)
 	for _, header := range []string{"X-Forwarded-For", "X-Real-IP", "Forwarded"} {
 		v := "203.0.113.7"
 		if header == "Forwarded" {
 			v = "for=203.0.113.7"
 		}
-		r := h.do("POST", PathEncMulticastCreate, seal(t, f, f.ID, payload(f)), map[string]string{"Content-Type": "application/json", header: v})
+		r := h.do("POST", protocol.PathEncMulticastCreate, seal(t, f, f.ID, payload(f)), map[string]string{"Content-Type": "application/json", header: v})
 		r.expect(t, protocol.IPNotWhitelisted, http.StatusOK)
 	}
 }

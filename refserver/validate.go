@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // The file's shape. Pointers tell "missing" from "false" / "0", so that a
@@ -219,8 +220,8 @@ func (p *worldParser) flow(i int, ff *flowFile, accounts map[string]*Account, w 
 		return nil, fail("role", "%q is not a role (CONDITION-multicast or CONDITION-dialer, CONDITION one of %s)", ff.Role, strings.Join(profile.Conditions, ", "))
 	case w.byRole[ff.Role] != nil:
 		return nil, fail("role", "already played by flow %q", w.byRole[ff.Role].ID)
-	case ff.Kind != profile.KindMulticast && ff.Kind != profile.KindDialer:
-		return nil, fail("kind", "%q: want %s or %s", ff.Kind, profile.KindMulticast, profile.KindDialer)
+	case ff.Kind != protocol.KindMulticast && ff.Kind != protocol.KindDialer:
+		return nil, fail("kind", "%q: want %s or %s", ff.Kind, protocol.KindMulticast, protocol.KindDialer)
 	case ff.Kind != profile.KindOf(ff.Role):
 		return nil, fail("kind", "%s, but role %s is a %s role", ff.Kind, ff.Role, profile.KindOf(ff.Role))
 	case accounts[ff.Account] == nil:

@@ -16,6 +16,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
 )
 
@@ -79,7 +80,7 @@ func (a *Account) Expired(now time.Time) bool { return !now.Before(a.ValidUntil)
 type Flow struct {
 	ID      string
 	Role    string // e.g. "no-did-dialer"
-	Kind    string // profile.KindMulticast or profile.KindDialer
+	Kind    string // protocol.KindMulticast or protocol.KindDialer
 	Account *Account
 	// SecurityID is the flow's secret; the server compares it in constant time.
 	SecurityID string
@@ -317,7 +318,7 @@ func readKey[K any](files worldFiles, name, what string, parse func([]byte) (K, 
 
 // splitRole splits "no-did-dialer" into "no-did" and "dialer".
 func splitRole(role string) (condition, kind string) {
-	for _, k := range []string{profile.KindMulticast, profile.KindDialer} {
+	for _, k := range []string{protocol.KindMulticast, protocol.KindDialer} {
 		if c, ok := strings.CutSuffix(role, "-"+k); ok {
 			return c, k
 		}

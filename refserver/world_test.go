@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 func TestReferenceWorld(t *testing.T) {
@@ -20,7 +21,7 @@ func TestReferenceWorld(t *testing.T) {
 		t.Errorf("%d flows for %d roles", len(w.Flows), len(profile.AllRoles()))
 	}
 	p := w.Profile("http://127.0.0.1:1")
-	if p.Name != "reference" || p.Target != "http://127.0.0.1:1" || !p.Knobs.AllowKeyRotation || p.Knobs.ChecksumWindow != ChecksumWindow {
+	if p.Name != "reference" || p.Target != "http://127.0.0.1:1" || !p.Knobs.AllowKeyRotation || p.Knobs.ChecksumWindow != protocol.ChecksumWindow {
 		t.Errorf("profile: %+v", p)
 	}
 	for _, role := range profile.AllRoles() {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // errUnreachable is an infrastructure failure: no scenario could judge
@@ -39,7 +39,7 @@ func probeTarget(ctx context.Context, client *http.Client, baseURL string, timeo
 		// GotConn comes after the dial and the TLS handshake.
 		GotConn: func(httptrace.GotConnInfo) { connected = true },
 	})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+refserver.PathEncMulticastCreate, strings.NewReader("{}"))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+protocol.PathEncMulticastCreate, strings.NewReader("{}"))
 	if err != nil {
 		return "", fmt.Errorf("target %s: %w", baseURL, err)
 	}

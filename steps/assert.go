@@ -166,7 +166,7 @@ func (st *scenario) expectCode(x *exchange, want protocol.Code, transport int, v
 	}
 	if c := protocol.Code(wantNum); c.Valid() {
 		v.match(x.body, "api-response-message", gomega.Equal(c.Message()),
-			fmt.Sprintf("api-response-message %q (the seed's table)", c.Message()))
+			fmt.Sprintf("api-response-message %q (SPEC.md section 5)", c.Message()))
 	}
 	st.expectHTTPStatus(x, wantNum, transport, v)
 }

@@ -100,7 +100,7 @@ func (st *scenario) sendTampered(ctx context.Context, op string) error {
 	env := s.Envelope
 	env.RequestEncryptedValue = encodeB64(bytes.Join(blocks, nil))
 	// The payload sent is the one the tampered ciphertext decrypts to.
-	st.send(ctx, outgoing{path: createPath(st.target.kind, true), body: envelopeBody(&env), payload: tampered, encrypted: true, sealed: s})
+	st.send(ctx, outgoing{path: protocol.CreatePath(st.target.kind, true), body: envelopeBody(&env), payload: tampered, encrypted: true, sealed: s})
 	st.attach("sealed-payload", dumpBody(payload, true))
 	return nil
 }

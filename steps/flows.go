@@ -7,6 +7,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // rolePhrases are how scenarios name the roles of spec section 8; KIND is
@@ -57,10 +58,10 @@ func roleOf(phrase string) (string, error) {
 }
 
 func otherKind(kind string) string {
-	if kind == profile.KindDialer {
-		return profile.KindMulticast
+	if kind == protocol.KindDialer {
+		return protocol.KindMulticast
 	}
-	return profile.KindDialer
+	return protocol.KindDialer
 }
 
 func (st *scenario) registerFlowSteps(sc *godog.ScenarioContext) {

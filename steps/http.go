@@ -19,33 +19,8 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 )
 
-// The endpoints of spec section 1.
-const (
-	pathMulticastCreate    = "/kairos-apis/outbound/create"
-	pathDialerCreate       = "/kairos-apis/outbounddialer/create"
-	pathEncMulticastCreate = "/kairos-apis/enc/outbound/create"
-	pathEncDialerCreate    = "/kairos-apis/enc/outbounddialer/create"
-	pathGenerateKeyPair    = "/kairos-apis/enc/outbound/generateKeyPair"
-	pathEncryptData        = "/kairos-apis/enc/outbound/encryptdata"
-	pathPull               = "/kairos-apis/pull"
-)
-
 // maxResponseBytes bounds what the harness reads of a response.
 const maxResponseBytes = 1 << 20
-
-// createPath is the create endpoint of a kind, plain or encrypted.
-func createPath(kind string, encrypted bool) string {
-	switch {
-	case kind == "dialer" && encrypted:
-		return pathEncDialerCreate
-	case kind == "dialer":
-		return pathDialerCreate
-	case encrypted:
-		return pathEncMulticastCreate
-	default:
-		return pathMulticastCreate
-	}
-}
 
 // exchange is one HTTP request and what came back.
 type exchange struct {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // A malformation turns the scenario's payload into a request body that a
@@ -158,7 +160,7 @@ func (st *scenario) malformed(m malformation, args []string, encrypted bool, lab
 	if err != nil {
 		return outgoing{}, err
 	}
-	return outgoing{path: createPath(st.target.kind, encrypted), body: body, payload: payload, encrypted: encrypted, label: label}, nil
+	return outgoing{path: protocol.CreatePath(st.target.kind, encrypted), body: body, payload: payload, encrypted: encrypted, label: label}, nil
 }
 
 func (st *scenario) sendMalformed(ctx context.Context, m malformation, args []string, encrypted bool) error {

@@ -26,7 +26,7 @@ const (
 
 const reqKinds = `(key pair request|encryptdata request|pull request)`
 
-var reqPaths = map[string]string{reqKeyPair: pathGenerateKeyPair, reqEncryptData: pathEncryptData, reqPull: pathPull}
+var reqPaths = map[string]string{reqKeyPair: protocol.PathGenerateKeyPair, reqEncryptData: protocol.PathEncryptData, reqPull: protocol.PathPull}
 
 func (st *scenario) registerKeySteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the encryptdata request's "aesKey" is a key of (\d+) characters$`, st.aesKeyOfLength)
@@ -318,6 +318,6 @@ func (st *scenario) sendEncryptDataEnvelope(ctx context.Context) error {
 		RequestDigitalSignatureValue: gjson.GetBytes(x.body, "requestDigitalSignatureValue").Str,
 		FlowID:                       st.target.flow.FlowID,
 	}
-	st.send(ctx, outgoing{path: createPath(st.target.kind, true), body: envelopeBody(env), payload: st.side.payload, encrypted: true})
+	st.send(ctx, outgoing{path: protocol.CreatePath(st.target.kind, true), body: envelopeBody(env), payload: st.side.payload, encrypted: true})
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // send is the one way a step sends a request: it makes the exchange,
@@ -94,7 +95,7 @@ func envelopeBody(env *envelope.Envelope) []byte {
 // createRequest is the request that sends payload to a create endpoint of
 // kind: sealed (with a fresh AES key) when encrypted, as the body when plain.
 func (st *scenario) createRequest(payload []byte, encrypted bool, kind string) (outgoing, error) {
-	o := outgoing{path: createPath(kind, encrypted), payload: payload, encrypted: encrypted}
+	o := outgoing{path: protocol.CreatePath(kind, encrypted), payload: payload, encrypted: encrypted}
 	if !encrypted {
 		o.body = payload
 		return o, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // TestScenarioMask checks what the steps attach is masked with the run's
@@ -90,7 +91,7 @@ func TestParseLiteral(t *testing.T) {
 func TestRolePhrases(t *testing.T) {
 	re := regexp.MustCompile("^" + roleRE + "$")
 	for _, c := range profile.Conditions {
-		for _, kind := range []string{profile.KindMulticast, profile.KindDialer} {
+		for _, kind := range []string{protocol.KindMulticast, protocol.KindDialer} {
 			var phrase string
 			for _, rp := range rolePhrases {
 				if rp.condition == c {

@@ -5,19 +5,18 @@ import (
 	"context"
 
 	"github.com/cucumber/godog"
-)
 
-// maxBodyBytes is the spec's body limit: 256 KB (section 2).
-const maxBodyBytes = 256 << 10
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+)
 
 func (st *scenario) registerTransportSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint with the method "([A-Z]+)"$`, st.sendWithMethod)
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint with the content type "([^"]*)"$`, st.sendWithContentType)
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint in a body of exactly 256 KB$`, func(ctx context.Context, endpoint string) error {
-		return st.sendPadded(ctx, endpoint, maxBodyBytes)
+		return st.sendPadded(ctx, endpoint, protocol.MaxBodyBytes)
 	})
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint in a body one byte over 256 KB$`, func(ctx context.Context, endpoint string) error {
-		return st.sendPadded(ctx, endpoint, maxBodyBytes+1)
+		return st.sendPadded(ctx, endpoint, protocol.MaxBodyBytes+1)
 	})
 	sc.Step(`^an empty JSON object is sent to the path "(/[^"]*)"$`, st.sendToPath)
 }

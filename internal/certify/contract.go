@@ -28,19 +28,13 @@ import (
 const (
 	EnvURL           = "KAIROS_URL"             // the full URL to POST to: KAIROS_BASE_URL + KAIROS_ENDPOINT
 	EnvBaseURL       = "KAIROS_BASE_URL"        // e.g. http://127.0.0.1:40123 (no trailing slash)
-	EnvEndpoint      = "KAIROS_ENDPOINT"        // e.g. /kairos-apis/enc/outbound/create
+	EnvEndpoint      = "KAIROS_ENDPOINT"        // an encrypted create path, e.g. protocol.PathEncMulticastCreate
 	EnvFlowID        = "KAIROS_FLOW_ID"         // the envelope's outer flow-id
 	EnvPublicKeyFile = "KAIROS_PUBLIC_KEY_FILE" // the flow's RSA public key, PEM SubjectPublicKeyInfo
 	EnvPayloadFile   = "KAIROS_PAYLOAD_FILE"    // the inner payload JSON (UTF-8): seal these bytes
 	EnvRSAPadding    = "KAIROS_RSA_PADDING"     // pkcs1v15 (the spec's), oaep-sha1 or oaep-sha256
 	EnvTimeout       = "KAIROS_TIMEOUT_SECONDS" // the harness kills the client after this many seconds
 	EnvWorkDir       = "KAIROS_WORK_DIR"        // an empty scratch directory, removed when certification ends
-)
-
-// The encrypted create endpoints (spec section 1).
-const (
-	MulticastEndpoint = "/kairos-apis/enc/outbound/create"
-	DialerEndpoint    = "/kairos-apis/enc/outbounddialer/create"
 )
 
 // MaxResponseBytes bounds what a client reads of a response (the 500-call

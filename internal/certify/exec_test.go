@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func TestExecOutcomes(t *testing.T) {
@@ -42,7 +44,7 @@ func TestExecOutcomes(t *testing.T) {
 func TestExecKillsTheWholeProcessGroup(t *testing.T) {
 	// The grandchild holds stdout open: without the group kill Wait would
 	// block until it exits, 60 s later.
-	marker := "kairos-exec-test-" + newUUID()[:8]
+	marker := "kairos-exec-test-" + uuid.NewString()[:8]
 	start := time.Now()
 	res := Exec(t.Context(), "sh -c 'sleep 60; echo "+marker+"' & sleep 60", os.Environ(), 300*time.Millisecond)
 	if res.Outcome != Hung || time.Since(start) > 5*time.Second {

@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 func sealedExchange(body []byte, contentType string) *Exchange {
-	return &Exchange{Method: "POST", Path: MulticastEndpoint, Header: http.Header{"Content-Type": {contentType}}, Body: body,
+	return &Exchange{Method: "POST", Path: protocol.PathEncMulticastCreate, Header: http.Header{"Content-Type": {contentType}}, Body: body,
 		ResponseBody: []byte(`{"api-response-code":200,"api-response-message":"Success"}`)}
 }
 
@@ -33,7 +34,7 @@ func TestInspectChecks(t *testing.T) {
 	}
 	good := Inspect(sealedExchange(seal(""), "application/json; charset=UTF-8"), priv, envelope.PKCS1v15)
 	for name, err := range map[string]error{
-		"http": good.CheckHTTP(MulticastEndpoint), "fields": good.CheckFields("HealthM1"), "opens": good.CheckOpens(),
+		"http": good.CheckHTTP(protocol.PathEncMulticastCreate), "fields": good.CheckFields("HealthM1"), "opens": good.CheckOpens(),
 		"payload": good.CheckPayload([]byte(`{"calls":[], "api-version":"1.0"}`), false), "bytes": good.CheckPayload(payload, true),
 		"key": good.CheckKeyString(), "fresh": good.CheckKeyFresh(),
 		"output": good.CheckOutput([]byte("\n{ \"api-response-message\": \"Success\", \"api-response-code\": 200 }\r\n")),
@@ -50,11 +51,11 @@ func TestInspectChecks(t *testing.T) {
 			t.Errorf("%s: got %v, want %s saying %q", name, err, mistake, text)
 		}
 	}
-	wantFail("content type", Inspect(sealedExchange(seal(""), "text/plain"), priv, envelope.PKCS1v15).CheckHTTP(MulticastEndpoint),
+	wantFail("content type", Inspect(sealedExchange(seal(""), "text/plain"), priv, envelope.PKCS1v15).CheckHTTP(protocol.PathEncMulticastCreate),
 		"http", `its Content-Type is "text/plain"`)
-	wantFail("charset", Inspect(sealedExchange(seal(""), "application/json; charset=latin1"), priv, envelope.PKCS1v15).CheckHTTP(MulticastEndpoint),
+	wantFail("charset", Inspect(sealedExchange(seal(""), "application/json; charset=latin1"), priv, envelope.PKCS1v15).CheckHTTP(protocol.PathEncMulticastCreate),
 		"http", `charset "latin1"`)
-	wantFail("path", good.CheckHTTP(DialerEndpoint), "http", `the path is "/kairos-apis/enc/outbound/create"`)
+	wantFail("path", good.CheckHTTP(protocol.PathEncDialerCreate), "http", `the path is "/kairos-apis/enc/outbound/create"`)
 	wantFail("flow id", good.CheckFields("HealthD1"), "flow-id", `must be "HealthD1"`)
 	wantFail("bytes", good.CheckPayload([]byte(`{"api-version": "1.0","calls":[]}`), true), "payload-bytes", "they differ from byte 15")
 	wantFail("json", good.CheckPayload([]byte(`{"api-version":"TEST","calls":[]}`), false), "payload-json-differs", "different JSON")
@@ -84,13 +85,13 @@ func TestLoadClientRequest(t *testing.T) {
 	keyFile, payloadFile := filepath.Join(dir, "k.pem"), filepath.Join(dir, "p.json")
 	os.WriteFile(keyFile, pub, 0o644)
 	os.WriteFile(payloadFile, []byte(`{}`), 0o644)
-	env := map[string]string{EnvBaseURL: "http://127.0.0.1:1/", EnvEndpoint: DialerEndpoint, EnvFlowID: "HealthD1",
+	env := map[string]string{EnvBaseURL: "http://127.0.0.1:1/", EnvEndpoint: protocol.PathEncDialerCreate, EnvFlowID: "HealthD1",
 		EnvPublicKeyFile: keyFile, EnvPayloadFile: payloadFile, EnvRSAPadding: "oaep-sha256", EnvTimeout: "2.5"}
 	req, err := LoadClientRequest(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if req.URL != "http://127.0.0.1:1"+DialerEndpoint || req.FlowID != "HealthD1" || req.Padding != envelope.OAEPSHA256 ||
+	if req.URL != "http://127.0.0.1:1"+protocol.PathEncDialerCreate || req.FlowID != "HealthD1" || req.Padding != envelope.OAEPSHA256 ||
 		req.Timeout != 2500*time.Millisecond || string(req.Payload) != "{}" || req.PublicKey == nil {
 		t.Errorf("request %+v", req)
 	}

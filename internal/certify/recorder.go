@@ -2,13 +2,13 @@ package certify
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
@@ -160,12 +160,12 @@ type callDetail struct {
 // and 209 list the calls, 209 accepting only the first; 205 and 402 refuse
 // every call with that code.
 func writeKairos(w http.ResponseWriter, status int, code protocol.Code, clientIDs []string) {
-	b := forcedBody{Code: code, Message: code.Message(), RequestID: newUUID()}
+	b := forcedBody{Code: code, Message: code.Message(), RequestID: uuid.NewString()}
 	for i, id := range clientIDs {
 		d := callDetail{ClientIdentifier: id}
 		switch {
 		case code == protocol.Success || code == protocol.PartialSuccess && i == 0:
-			d.PhononUUID = newUUID()
+			d.PhononUUID = uuid.NewString()
 		case code == protocol.PartialSuccess:
 			d.Code, d.Message = protocol.InvalidContactNumber, protocol.InvalidContactNumber.Message()
 		case code == protocol.InvalidContactNumber || code == protocol.PhoneNotWhitelisted:
@@ -180,12 +180,4 @@ func writeKairos(w http.ResponseWriter, status int, code protocol.Code, clientID
 	w.Header().Set("request-id", b.RequestID)
 	w.WriteHeader(status)
 	w.Write(data)
-}
-
-func newUUID() string {
-	var u [16]byte
-	rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
 }

@@ -20,7 +20,7 @@ func TestRecorderForcesEveryCode(t *testing.T) {
 	defer srv.Close()
 	for _, code := range protocol.All() {
 		rec.Force(code, []string{"c-1", "c-2"})
-		resp, err := http.Post(srv.URL+MulticastEndpoint, "application/json", bytes.NewReader([]byte(`{"a":1}`)))
+		resp, err := http.Post(srv.URL+protocol.PathEncMulticastCreate, "application/json", bytes.NewReader([]byte(`{"a":1}`)))
 		if err != nil {
 			t.Fatal(err)
 		}

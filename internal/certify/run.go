@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
@@ -184,7 +186,7 @@ func (r *Run) NewSession(name string) (*Session, error) {
 		return nil, fmt.Errorf("certify: %w", err)
 	}
 	rec := &Recorder{Next: r.cfg.Server}
-	id := fmt.Sprintf("cert-%03d-%s", n, newUUID()[:6])
+	id := fmt.Sprintf("cert-%03d-%s", n, uuid.NewString()[:6])
 	return &Session{run: r, id: id, name: name, dir: dir, rec: rec, srv: httptest.NewServer(rec)}, nil
 }
 
@@ -206,10 +208,7 @@ func (s *Session) Ask(role string, payload []byte) error {
 		return fmt.Errorf("flow %s (%s) has no key pair: certification needs both halves", flow.FlowID, role)
 	}
 	s.Flow, s.Payload = flow, payload
-	s.Endpoint = MulticastEndpoint
-	if profile.KindOf(role) == profile.KindDialer {
-		s.Endpoint = DialerEndpoint
-	}
+	s.Endpoint = protocol.CreatePath(profile.KindOf(role), true)
 	return nil
 }
 

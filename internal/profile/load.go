@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // Load reads and validates a YAML profile. Errors name the file, the line
@@ -130,8 +131,9 @@ func (k *Knobs) resolve() error {
 		return fieldErr(fmt.Sprintf("%q is not one of %s, %s, %s, %s", k.HTTPStatusPolicy,
 			StatusReference, StatusAny, StatusAlways200, StatusMirror), "knobs", "http-status-policy")
 	}
-	if k.IPNotWhitelistedAs != 401 && k.IPNotWhitelistedAs != 403 {
-		return fieldErr(fmt.Sprintf("%d: want 401 (the table) or 403 (Phonon's bulk host)", k.IPNotWhitelistedAs), "knobs", "ip-not-whitelisted-code")
+	if k.IPNotWhitelistedAs != int(protocol.IPNotWhitelisted) && k.IPNotWhitelistedAs != protocol.BulkHostIPNotWhitelistedCode {
+		return fieldErr(fmt.Sprintf("%d: want %d (the table) or %d (Phonon's bulk host)", k.IPNotWhitelistedAs,
+			int(protocol.IPNotWhitelisted), protocol.BulkHostIPNotWhitelistedCode), "knobs", "ip-not-whitelisted-code")
 	}
 	if k.RSAKeyBits < envelope.MinKeyBits {
 		return fieldErr(fmt.Sprintf("%d: want at least %d", k.RSAKeyBits, envelope.MinKeyBits), "knobs", "rsa-key-bits")

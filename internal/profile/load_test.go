@@ -9,6 +9,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // validYAML is a complete profile; tests break one thing at a time.
@@ -135,7 +136,7 @@ func TestAllRolesCoverEveryConditionAndKind(t *testing.T) {
 	if len(roles) != 2*len(profile.Conditions) {
 		t.Fatalf("got %d roles for %d conditions", len(roles), len(profile.Conditions))
 	}
-	if profile.KindOf("no-did-dialer") != profile.KindDialer || profile.KindOf("healthy-multicast") != profile.KindMulticast {
+	if profile.KindOf("no-did-dialer") != protocol.KindDialer || profile.KindOf("healthy-multicast") != protocol.KindMulticast {
 		t.Fatal("KindOf")
 	}
 }

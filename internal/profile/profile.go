@@ -15,12 +15,7 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
-)
-
-// Kinds of flow: a flow is served only by the endpoints of its own kind.
-const (
-	KindMulticast = "multicast"
-	KindDialer    = "dialer"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // Conditions of spec section 8, plus "rotatable": a healthy flow that
@@ -38,7 +33,7 @@ func Role(condition, kind string) string { return condition + "-" + kind }
 func AllRoles() []string {
 	var roles []string
 	for _, c := range Conditions {
-		roles = append(roles, Role(c, KindMulticast), Role(c, KindDialer))
+		roles = append(roles, Role(c, protocol.KindMulticast), Role(c, protocol.KindDialer))
 	}
 	return roles
 }
@@ -47,7 +42,7 @@ func AllRoles() []string {
 const (
 	// StatusReference: 200 for every processed request; 404/405/413/415 for
 	// transport errors (spec section 4 [ref]).
-	StatusReference = "reference"
+	StatusReference = protocol.DefaultHTTPStatusPolicy
 	StatusAny       = "any"              // the HTTP status is not checked
 	StatusAlways200 = "always-200"       // even transport errors answer 200
 	StatusMirror    = "mirror-body-code" // the HTTP status equals api-response-code
@@ -112,18 +107,20 @@ type Profile struct {
 	Path string `yaml:"-"`
 }
 
-// Defaults are the reference server's decisions (spec sections 3-7).
+// Defaults are the reference server's decisions: the defaults package
+// protocol keeps (SPEC.md section 7), the RSA ones the envelope's.
 func Defaults() Knobs {
 	return Knobs{
 		RSAPadding:         envelope.PKCS1v15,
 		RSAPaddingName:     envelope.PKCS1v15.String(),
 		RSAKeyBits:         envelope.FlowKeyBits,
-		HTTPStatusPolicy:   StatusReference,
-		IPNotWhitelistedAs: 401,
-		ChecksumWindow:     24 * time.Hour,
-		MaxCallsPerRequest: 500,
-		MaxUUIDsPerPull:    100,
-		PullAPI:            true,
+		HTTPStatusPolicy:   protocol.DefaultHTTPStatusPolicy,
+		IPNotWhitelistedAs: int(protocol.DefaultIPNotWhitelistedCode),
+		ChecksumWindow:     protocol.DefaultChecksumWindow,
+		MaxCallsPerRequest: protocol.DefaultMaxCallsPerRequest,
+		MaxUUIDsPerPull:    protocol.DefaultMaxUUIDsPerPull,
+		AllowKeyRotation:   protocol.DefaultAllowKeyRotation,
+		PullAPI:            protocol.DefaultPullAPI,
 	}
 }
 
@@ -172,7 +169,7 @@ func (p *Profile) label() string {
 // validRole reports whether role is condition-kind from the vocabulary.
 func validRole(role string) bool {
 	for _, c := range Conditions {
-		if role == Role(c, KindMulticast) || role == Role(c, KindDialer) {
+		if role == Role(c, protocol.KindMulticast) || role == Role(c, protocol.KindDialer) {
 			return true
 		}
 	}
@@ -181,8 +178,8 @@ func validRole(role string) bool {
 
 // KindOf returns the kind part of a role.
 func KindOf(role string) string {
-	if strings.HasSuffix(role, "-"+KindDialer) {
-		return KindDialer
+	if strings.HasSuffix(role, "-"+protocol.KindDialer) {
+		return protocol.KindDialer
 	}
-	return KindMulticast
+	return protocol.KindMulticast
 }

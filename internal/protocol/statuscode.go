@@ -1,10 +1,3 @@
-// Package protocol holds the facts of the Kairos protocol. This file is the
-// table of the 22 Kairos status codes: the number that travels in a response
-// body as api-response-code, its seed name (INVALID_FORMAT) and its human
-// message (api-response-message).
-//
-// It is a leaf package so that the reference server, the step definitions
-// and the reports all name codes the same way.
 package protocol
 
 import "strconv"
@@ -12,7 +5,10 @@ import "strconv"
 // Code is a Kairos api-response-code.
 type Code int
 
-// The 22 codes of the seed's status-code table (spec section 5).
+// The 22 codes of Phonon's status-code table (SPEC.md section 5): the number
+// travels in a response body as api-response-code, the message as
+// api-response-message, character for character; the name (INVALID_FORMAT)
+// is the table's Name column, not a field on the wire.
 const (
 	Success                    Code = 200
 	ChecksumRepeated           Code = 201
@@ -44,15 +40,16 @@ type entry struct {
 	message string
 }
 
-// table is ordered by code; All returns it in this order.
+// table is ordered by code; All returns it in this order. The messages are
+// Phonon's, exactly as its table publishes them (case included).
 var table = [...]entry{
 	{Success, "SUCCESS", "Success"},
 	{ChecksumRepeated, "CHECKSUM_REPEATED", "Checksum Repeated"},
-	{InvalidSecurityID, "INVALID_SECURITY_ID", "Invalid Security Id"},
-	{InvalidAPIVersion, "INVALID_API_VERSION", "Invalid API Version"},
-	{InvalidGatewayID, "INVALID_GATEWAY_ID", "Invalid Gateway Id"},
+	{InvalidSecurityID, "INVALID_SECURITY_ID", "Invalid Security ID"},
+	{InvalidAPIVersion, "INVALID_API_VERSION", "API Version not Supported"},
+	{InvalidGatewayID, "INVALID_GATEWAY_ID", "Invalid SMS Gateway"},
 	{InvalidContactNumber, "INVALID_CONTACT_NUMBER", "Invalid Contact Number"},
-	{FailureFromGateway, "FAILURE_FROM_GATEWAY", "Failure From Gateway"},
+	{FailureFromGateway, "FAILURE_FROM_GATEWAY", "Failure from Gateway"},
 	{DIDNotMapped, "DID_NOT_MAPPED", "DID Not Mapped"},
 	{NoMaskAvailable, "NO_MASK_AVAILABLE", "No Mask Available"},
 	{PartialSuccess, "PARTIAL_SUCCESS", "Partial Success"},
@@ -60,7 +57,7 @@ var table = [...]entry{
 	{ValidityExpired, "VALIDITY_EXPIRED", "Validity Expired"},
 	{InsufficientBalance, "INSUFFICIENT_BALANCE", "Insufficient Balance"},
 	{NoDataAvailable, "NO_DATA_AVAILABLE", "No Data Available"},
-	{InvalidFlowID, "INVALID_FLOW_ID", "Invalid Flow Id"},
+	{InvalidFlowID, "INVALID_FLOW_ID", "Invalid Flow ID"},
 	{EmptyCallList, "EMPTY_CALL_LIST", "Empty Call List"},
 	{MaxDataListSizeExceeded, "MAX_DATA_LIST_SIZE_EXCEEDED", "Max Data List Size Exceeded"},
 	{InvalidFlowVersion, "INVALID_FLOW_VERSION", "Invalid Flow Version"},
@@ -85,7 +82,7 @@ func (c Code) Valid() bool {
 	return ok
 }
 
-// Name is the seed name, e.g. "INVALID_FORMAT"; "UNDEFINED_<n>" for an
+// Name is the table's name, e.g. "INVALID_FORMAT"; "UNDEFINED_<n>" for an
 // undefined code so that reports never print an empty name.
 func (c Code) Name() string {
 	if e, ok := c.lookup(); ok {
@@ -115,7 +112,7 @@ func All() []Code {
 	return out
 }
 
-// Lookup finds a code by its seed name ("INVALID_FORMAT"); the match is exact.
+// Lookup finds a code by its name ("INVALID_FORMAT"); the match is exact.
 func Lookup(name string) (Code, bool) {
 	for _, e := range table {
 		if e.name == name {
@@ -125,7 +122,7 @@ func Lookup(name string) (Code, bool) {
 	return 0, false
 }
 
-// Parse accepts a seed name ("INVALID_FORMAT") or a number ("400") naming a
+// Parse accepts a name ("INVALID_FORMAT") or a number ("400") naming a
 // defined code; scenarios and profiles write codes either way.
 func Parse(s string) (Code, bool) {
 	if c, ok := Lookup(s); ok {

@@ -125,13 +125,13 @@ func TestBuildInterruptedRunMarksCutShortScenariosNotRun(t *testing.T) {
 
 func TestSplitError(t *testing.T) {
 	v := SplitError("spec 5 rule 8: wrong security id\nExpected: api-response-code 202\nActual:   500 (FAILURE)\nPath:     api-response-code\n\n" +
-		"Expected: api-response-message \"Invalid Security Id\"\nActual:   \"Failure\"\n  and more\nPath:     api-response-message\n" +
+		"Expected: api-response-message \"Invalid Security ID\"\nActual:   \"Failure\"\n  and more\nPath:     api-response-message\n" +
 		"Exchange: POST /kairos-apis/pull -> HTTP 200")
 	want := Verdict{
 		Requirement: "spec 5 rule 8: wrong security id",
 		Mismatches: []Mismatch{
 			{Expected: "api-response-code 202", Actual: "500 (FAILURE)", Details: []string{"Path: api-response-code"}},
-			{Expected: `api-response-message "Invalid Security Id"`, Actual: "\"Failure\"\n  and more", Details: []string{"Path: api-response-message"}},
+			{Expected: `api-response-message "Invalid Security ID"`, Actual: "\"Failure\"\n  and more", Details: []string{"Path: api-response-message"}},
 		},
 		Notes: []string{"Exchange: POST /kairos-apis/pull -> HTTP 200"},
 	}

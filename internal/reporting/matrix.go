@@ -8,26 +8,6 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
-// Endpoint is a matrix column: the tag scenarios carry and what people call it.
-type Endpoint struct {
-	Tag   string // without @
-	Label string
-	Path  string
-}
-
-// Endpoints are the matrix's columns, in the spec's order (section 1).
-func Endpoints() []Endpoint {
-	return []Endpoint{
-		{"endpoint-enc-multicast", "Encrypted multicast", "/kairos-apis/enc/outbound/create"},
-		{"endpoint-enc-dialer", "Encrypted dialer", "/kairos-apis/enc/outbounddialer/create"},
-		{"endpoint-plain-multicast", "Plain multicast", "/kairos-apis/outbound/create"},
-		{"endpoint-plain-dialer", "Plain dialer", "/kairos-apis/outbounddialer/create"},
-		{"endpoint-generatekeypair", "generateKeyPair", "/kairos-apis/enc/outbound/generateKeyPair"},
-		{"endpoint-encryptdata", "encryptdata", "/kairos-apis/enc/outbound/encryptdata"},
-		{"endpoint-pull", "Pull API", "/kairos-apis/pull"},
-	}
-}
-
 // CellState is what a matrix cell shows: the most serious outcome among
 // its scenarios.
 type CellState string
@@ -118,7 +98,7 @@ type MatrixRow struct {
 
 // Matrix is the 22 status codes against the endpoints.
 type Matrix struct {
-	Endpoints []Endpoint
+	Endpoints []protocol.Endpoint // the columns; a scenario sits in those whose Tag it carries
 	Rows      []MatrixRow
 	Reasons   []string // footnotes: why scenarios were skipped or not run
 }
@@ -126,7 +106,7 @@ type Matrix struct {
 // BuildMatrix places every scenario tagged @status-NNN and @endpoint-X in
 // its cells; a scenario may sit in several (a 209 with per-call 402s).
 func BuildMatrix(run *Run) Matrix {
-	m := Matrix{Endpoints: Endpoints()}
+	m := Matrix{Endpoints: protocol.Endpoints()}
 	col := map[string]int{}
 	for i, e := range m.Endpoints {
 		col[e.Tag] = i

@@ -152,7 +152,7 @@ func TestEmbedded(t *testing.T) {
 
 	// generateKeyPair answers a key of the knob's size.
 	flow := tg.Profile.Flows["rotatable-multicast"]
-	code, body := post(t, tg, refserver.PathGenerateKeyPair, map[string]any{"flow-id": flow.FlowID, "security-id": flow.SecurityID})
+	code, body := post(t, tg, protocol.PathGenerateKeyPair, map[string]any{"flow-id": flow.FlowID, "security-id": flow.SecurityID})
 	if code != protocol.Success {
 		t.Fatalf("generateKeyPair: %s\n%s", code, body)
 	}
@@ -206,16 +206,16 @@ func TestClockCrossesTheChecksumWindow(t *testing.T) {
 		}},
 	}
 	for _, want := range []protocol.Code{protocol.Success, protocol.ChecksumRepeated} {
-		if code, body := post(t, tg, refserver.PathMulticastCreate, payload); code != want {
+		if code, body := post(t, tg, protocol.PathMulticastCreate, payload); code != want {
 			t.Fatalf("got %s, want %s\n%s", code, want, body)
 		}
 	}
 	before := tg.Now()
-	tg.AdvanceClock(refserver.ChecksumWindow + time.Minute)
-	if moved := tg.Now().Sub(before); moved < refserver.ChecksumWindow {
+	tg.AdvanceClock(protocol.ChecksumWindow + time.Minute)
+	if moved := tg.Now().Sub(before); moved < protocol.ChecksumWindow {
 		t.Errorf("Now moved %s", moved)
 	}
-	if code, body := post(t, tg, refserver.PathMulticastCreate, payload); code != protocol.Success {
+	if code, body := post(t, tg, protocol.PathMulticastCreate, payload); code != protocol.Success {
 		t.Errorf("after the window: got %s, want %s\n%s", code, protocol.Success, body)
 	}
 }

@@ -1,0 +1,28 @@
+package protocol
+
+import "time"
+
+// The defaults of the knobs a profile may set (SPEC.md section 7): the
+// reference server's decisions. A profile for a real server may override
+// each. The RSA knobs' defaults are the envelope package's (envelope.PKCS1v15,
+// envelope.FlowKeyBits): crypto facts live with the crypto.
+const (
+	// DefaultHTTPStatusPolicy: HTTP 200 for every processed request, 404,
+	// 405, 413 and 415 for transport errors (section 4 [ref]).
+	DefaultHTTPStatusPolicy = "reference"
+	// DefaultIPNotWhitelistedCode is the table's code for a caller whose
+	// address is not whitelisted (Phonon's bulk host answers 403).
+	DefaultIPNotWhitelistedCode               = IPNotWhitelisted
+	DefaultChecksumWindow       time.Duration = ChecksumWindow
+	DefaultMaxCallsPerRequest                 = MaxCallsPerRequest
+	DefaultMaxUUIDsPerPull                    = MaxUUIDsPerPull
+	// DefaultAllowKeyRotation: generateKeyPair replaces a live flow's key,
+	// so scenarios may call it only where a profile says so.
+	DefaultAllowKeyRotation = false
+	// DefaultPullAPI: the target serves the (unpublished) Pull API path.
+	DefaultPullAPI = true
+)
+
+// BulkHostIPNotWhitelistedCode is what Phonon's bulk host answers a caller
+// whose address is not whitelisted, instead of the table's 401 (section 7).
+const BulkHostIPNotWhitelistedCode = 403
