@@ -1,8 +1,8 @@
 // Package envelope seals and opens Kairos encrypted-API envelopes.
 //
-// The procedure is the one in the Kairos API spec, section 3
-// (shared/spec/kairos-api.md), reproduced byte for byte from Phonon's
-// published sample (shared/spec/published-vector.json):
+// The procedure is the one in the project's spec, SPEC.md section 3.2,
+// reproduced byte for byte from Phonon's published sample (SPEC.md 3.8;
+// fixtures/vectors/published-vector.json):
 //
 //	payloadB64 = base64(payload JSON)
 //	keyB64     = base64(k)                      // k: a random key string

@@ -10,7 +10,7 @@ Feature: ECB block manipulation
   refusal (400) nor an acceptance consistent with the tampered payload.
 
   # Section 3: ECB blocks can be cut and pasted; the server's answer is a security finding.
-  @status-none @spec-3 @security
+  @status-none @spec-3.6 @doc @security
   Scenario Outline: whole ciphertext blocks are <manipulation> (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number

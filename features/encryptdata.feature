@@ -8,7 +8,7 @@ Feature: The encryptdata helper
   requestValue not base64 400.
 
   # Section 6: encryptdata's requestEncryptedValue equals a local seal with the same key, byte for byte.
-  @status-200 @spec-6 @endpoint-encryptdata
+  @status-200 @spec-6.2 @ref @endpoint-encryptdata
   Scenario Outline: encryptdata seals like the harness does (<kind> flow)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -25,7 +25,7 @@ Feature: The encryptdata helper
       | dialer    |
 
   # Section 6: the envelope encryptdata returns is a valid envelope for the flow.
-  @status-200 @spec-6 @endpoint-encryptdata
+  @status-200 @spec-6.2 @ref @endpoint-encryptdata
   Scenario Outline: the envelope encryptdata returns is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -47,7 +47,7 @@ Feature: The encryptdata helper
       | encrypted | dialer |
 
   # Section 6: a key string whose base64 fits PKCS#1 v1.5 with RSA-4096 (at most 501 bytes) is accepted.
-  @status-200 @spec-6 @endpoint-encryptdata
+  @status-200 @spec-6.2 @ref @endpoint-encryptdata
   Scenario: an aesKey of 375 characters (base64: 500 bytes) is accepted
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -58,7 +58,7 @@ Feature: The encryptdata helper
     And the response requestEncryptedValue is the payload sealed locally with the same key
 
   # Section 6: missing fields, an empty aesKey, or one whose base64 exceeds 501 bytes -> 210.
-  @status-210 @spec-6 @endpoint-encryptdata
+  @status-210 @spec-6.2 @ref @endpoint-encryptdata
   Scenario Outline: an encryptdata request <problem> is refused with 210
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -76,7 +76,7 @@ Feature: The encryptdata helper
       | with an aesKey of 376 characters (504 base64) | the encryptdata request's "aesKey" is a key of 376 characters |
 
   # Section 6: an unknown flow -> 301.
-  @status-301 @spec-6 @endpoint-encryptdata
+  @status-301 @spec-6.2 @ref @endpoint-encryptdata
   Scenario: encryptdata for an unknown flow is refused with 301
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -86,7 +86,7 @@ Feature: The encryptdata helper
     Then the response code is 301 INVALID_FLOW_ID
 
   # Section 6: the IP check runs after the flow is known.
-  @status-401 @spec-6 @endpoint-encryptdata
+  @status-401 @spec-6.2 @ref @endpoint-encryptdata
   Scenario: encryptdata from an address off the flow account's whitelist is refused with 401
     Given a multicast flow whose account does not whitelist this machine
     And a payload with 1 call to a whitelisted number
@@ -95,7 +95,7 @@ Feature: The encryptdata helper
     Then the response code is 401 IP_NOT_WHITELISTED
 
   # Section 6: a requestValue that is not canonical base64 -> 400.
-  @status-400 @spec-6 @endpoint-encryptdata
+  @status-400 @spec-6.2 @ref @endpoint-encryptdata
   Scenario: encryptdata with a requestValue that is not base64 is refused with 400
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number

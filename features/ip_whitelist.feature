@@ -8,7 +8,7 @@ Feature: IP whitelist
   the security-id is compared.
 
   # Rule 5.3: a caller off the flow account's whitelist -> 401.
-  @status-401 @spec-5.3
+  @status-401 @spec-5.3 @doc
   Scenario Outline: a caller off the whitelist is refused with 401 (<endpoint> <kind>)
     Given a <kind> flow whose account does not whitelist this machine
     And a payload with 1 call to a whitelisted number
@@ -36,7 +36,7 @@ Feature: IP whitelist
       | plain    | dialer |
 
   # Rule 5.3 before 5.4: the IP check comes before the envelope is opened (no RSA work for strangers).
-  @status-401 @spec-5.3
+  @status-401 @spec-5.3 @ref
   Scenario Outline: a caller off the whitelist gets 401 even for an envelope that does not open (<endpoint> <kind>)
     Given a <kind> flow whose account does not whitelist this machine
     And a payload with 1 call to a whitelisted number
@@ -54,7 +54,7 @@ Feature: IP whitelist
       | encrypted | dialer |
 
   # Rule 5.3 before 5.8 on the plain endpoints: the IP check comes before the security-id.
-  @status-401 @spec-5.3
+  @status-401 @spec-5.3 @ref
   Scenario Outline: a caller off the whitelist gets 401 even with a wrong security-id (<endpoint> <kind>)
     Given a <kind> flow whose account does not whitelist this machine
     And a payload with 1 call to a whitelisted number
@@ -74,7 +74,7 @@ Feature: IP whitelist
 
   # Rule 5.3: forwarded-for headers are never trusted. 203.0.113.7 is the address the reference world's
   # account does whitelist (a documentation address, RFC 5737); 127.0.0.1 is what a proxy on the host would claim.
-  @status-401 @spec-5.3 @transport @security
+  @status-401 @spec-5.3 @ref @transport @security
   Scenario Outline: <header> claiming a whitelisted address does not bypass the whitelist (<endpoint> <kind>)
     Given a <kind> flow whose account does not whitelist this machine
     And a payload with 1 call to a whitelisted number

@@ -9,7 +9,7 @@ Feature: Malformed envelopes
   request-id.
 
   # Rule 5.4: a bit flipped in either field -> 400 (ECB: the block garbles; PKCS#1 v1.5: the padding check fails).
-  @status-400 @spec-5.4
+  @status-400 @spec-5.4 @ref
   Scenario Outline: a bit-flipped envelope is refused with 400 (<endpoint> <kind>): <malformation>
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -33,7 +33,7 @@ Feature: Malformed envelopes
       | encrypted | dialer | bit 0 of the last byte of requestDigitalSignatureValue flipped |
 
   # Rule 5.4 and section 3: the AES ciphertext is a non-zero multiple of 16 bytes with valid PKCS#5 padding; padding is checked byte by byte.
-  @status-400 @spec-5.4
+  @status-400 @spec-5.4 @ref
   Scenario Outline: a bad AES ciphertext is refused with 400 (<endpoint> <kind>): <malformation>
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -61,7 +61,7 @@ Feature: Malformed envelopes
       | encrypted | dialer | a PKCS#5 padding length of 17                |
 
   # Rule 5.4 and section 3: the RSA value is exactly the modulus length (511 or 513 bytes for RSA-4096 -> 400, even when numerically valid), made for this flow's key with PKCS#1 v1.5 (the knob rsa-padding), and carries a non-empty canonical base64 key string.
-  @status-400 @spec-5.4
+  @status-400 @spec-5.4 @ref
   Scenario Outline: a bad RSA value is refused with 400 (<endpoint> <kind>): <malformation>
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -93,7 +93,7 @@ Feature: Malformed envelopes
       | encrypted | dialer | an empty RSA-encrypted key string              |
 
   # Rule 5.4 and section 3: both fields are canonical standard base64: no line breaks or spaces, no URL alphabet, '=' padding present.
-  @status-400 @spec-5.4
+  @status-400 @spec-5.4 @ref
   Scenario Outline: non-canonical base64 is refused with 400 (<endpoint> <kind>): <malformation>
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -121,7 +121,7 @@ Feature: Malformed envelopes
       | encrypted | dialer | no base64 padding in requestDigitalSignatureValue            |
 
   # Rule 5.4 and section 3: the plaintext is canonical base64 of one strict JSON object (no duplicate keys, no trailing data, valid UTF-8).
-  @status-400 @spec-5.4
+  @status-400 @spec-5.4 @ref
   Scenario Outline: a bad sealed payload is refused with 400 (<endpoint> <kind>): <malformation>
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -149,7 +149,7 @@ Feature: Malformed envelopes
       | encrypted | dialer | a sealed payload that is not valid UTF-8         |
 
   # Rule 5.1: a body that is not one strict JSON object, or an envelope field missing (names match exactly, case included) or not a string -> 400.
-  @status-400 @spec-5.1
+  @status-400 @spec-5.1 @ref
   Scenario Outline: a malformed envelope body is refused with 400 (<endpoint> <kind>): <malformation>
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -185,7 +185,7 @@ Feature: Malformed envelopes
       | encrypted | dialer | invalid UTF-8 in the envelope                                                           |
 
   # Rule 5.1 on the plain endpoints: the body is the payload and must be one strict JSON object -> 400.
-  @status-400 @spec-5.1
+  @status-400 @spec-5.1 @ref
   Scenario Outline: a malformed plain body is refused with 400 (<endpoint> <kind>): <malformation>
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -212,7 +212,7 @@ Feature: Malformed envelopes
 
   # Rule 5.4: one code, one message, whatever failed: the answers to every malformation are identical apart
   # from request-id (same HTTP status, Content-Type and body), so they tell an attacker nothing (no decryption oracle).
-  @status-400 @spec-5.4 @security @endpoint-enc-multicast
+  @status-400 @spec-5.4 @ref @security @endpoint-enc-multicast
   Scenario: every malformed envelope gets the same answer (multicast)
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -260,7 +260,7 @@ Feature: Malformed envelopes
 
   # Rule 5.4: one code, one message, whatever failed: the answers to every malformation are identical apart
   # from request-id (same HTTP status, Content-Type and body), so they tell an attacker nothing (no decryption oracle).
-  @status-400 @spec-5.4 @security @endpoint-enc-dialer
+  @status-400 @spec-5.4 @ref @security @endpoint-enc-dialer
   Scenario: every malformed envelope gets the same answer (dialer)
     Given a healthy dialer flow
     And a payload with 1 call to a whitelisted number

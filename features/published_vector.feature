@@ -8,7 +8,7 @@ Feature: The published vector
   is asked for on the target's flows.
 
   # Sections 3 and 6: encryptdata with the published payload and key returns the published requestEncryptedValue.
-  @status-200 @spec-3 @endpoint-encryptdata
+  @status-200 @spec-3.8 @spec-6.2 @ref @endpoint-encryptdata
   Scenario Outline: encryptdata reproduces the published requestEncryptedValue (<kind> flow)
     Given a healthy <kind> flow
     And an encryptdata request for the published vector's payload and key

@@ -8,7 +8,7 @@ Feature: Replay and checksum
   client-identifiers unique to the run, so scenarios never collide.
 
   # Rule 5.20: a byte-identical resend of an accepted request -> 201.
-  @status-201 @spec-5.20 @checksum
+  @status-201 @spec-5.20 @doc @checksum
   Scenario Outline: a byte-identical resend is refused with 201 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -38,7 +38,7 @@ Feature: Replay and checksum
       | plain    | dialer |
 
   # Rule 5.20: the checksum covers the payload, not the ciphertext: re-sealed under a new AES key -> 201.
-  @status-201 @spec-5.20 @checksum
+  @status-201 @spec-5.20 @ref @checksum
   Scenario Outline: the same payload sealed with a new AES key is refused with 201 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -58,7 +58,7 @@ Feature: Replay and checksum
       | encrypted | dialer |
 
   # Rule 5.20: a payload one byte different is a new payload -> 200.
-  @status-200 @spec-5.20 @checksum
+  @status-200 @spec-5.20 @ref @checksum
   Scenario Outline: the payload with one byte changed is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -84,7 +84,7 @@ Feature: Replay and checksum
       | plain    | dialer |
 
   # Rule 5.20: the checksum's scope is the flow, not the endpoint: accepted on plain, repeated on encrypted -> 201.
-  @status-201 @spec-5.20 @checksum
+  @status-201 @spec-5.20 @ref @checksum
   Scenario Outline: a payload accepted on the plain endpoint is a repeat on the encrypted one (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -104,7 +104,7 @@ Feature: Replay and checksum
       | encrypted | dialer |
 
   # Rule 5.20: concurrent identical envelopes -> exactly one accepted, the others 201.
-  @status-201 @spec-5.20 @checksum
+  @status-201 @spec-5.20 @ref @checksum
   Scenario Outline: five identical envelopes sent at once: exactly one is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -122,7 +122,7 @@ Feature: Replay and checksum
       | encrypted | dialer |
 
   # Rule 5.20: concurrent copies of one payload under different AES keys -> exactly one accepted.
-  @status-201 @spec-5.20 @checksum @endpoint-enc-multicast
+  @status-201 @spec-5.20 @ref @checksum @endpoint-enc-multicast
   Scenario: one payload sealed five times and sent at once: exactly one is accepted
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -130,7 +130,7 @@ Feature: Replay and checksum
     Then exactly one of them is accepted and the others are refused with 201 CHECKSUM_REPEATED
 
   # Rule 5.20: only accepted requests record a checksum: a refused payload sent again is judged again, not a repeat.
-  @status-402 @spec-5.20 @checksum
+  @status-402 @spec-5.20 @ref @checksum
   Scenario Outline: a refused payload sent again is refused again, not a repeat (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a not-whitelisted number
@@ -151,7 +151,7 @@ Feature: Replay and checksum
       | plain    | dialer |
 
   # Rule 5.20: a partly accepted request (209) records a checksum too.
-  @status-201 @spec-5.20 @checksum @endpoint-enc-dialer
+  @status-201 @spec-5.20 @ref @checksum @endpoint-enc-dialer
   Scenario: a payload accepted with 209 is a repeat when sent again
     Given a healthy dialer flow
     And a payload with 1 call to a whitelisted number
@@ -163,7 +163,7 @@ Feature: Replay and checksum
 
   # Rule 5.20: the window is 24 hours (knob checksum-window): after it the same payload is new again.
   # The target's clock must be moved, so this runs only against an in-process reference server.
-  @status-200 @spec-5.20 @checksum @clock @endpoint-enc-multicast
+  @status-200 @spec-5.20 @ref @checksum @clock @endpoint-enc-multicast
   Scenario: after the checksum window the same payload is accepted again
     Given the target's clock can be moved
     And a healthy multicast flow

@@ -6,7 +6,7 @@ Feature: Round trip
   the Pull API (section 6). The plain endpoints take the same payload unsealed.
 
   # Rule 5.22: all calls accepted -> 200 SUCCESS; call-details echo each client-identifier with a phonon-uuid.
-  @status-200 @spec-5.22
+  @status-200 @spec-5.22 @ref
   Scenario Outline: a payload with one call is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -35,7 +35,7 @@ Feature: Round trip
       | plain    | dialer |
 
   # Rule 5.22: call-details list every call, in request order.
-  @status-200 @spec-5.22
+  @status-200 @spec-5.22 @ref
   Scenario Outline: a payload with three calls is accepted and echoed in request order (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 3 calls to whitelisted numbers
@@ -55,7 +55,7 @@ Feature: Round trip
       | encrypted | dialer |
 
   # Section 6, Pull API: accepted calls are found by phonon-uuid, with their client-identifier and the create request's request-id.
-  @status-200 @spec-6 @endpoint-pull
+  @status-200 @spec-6.3 @ref @endpoint-pull
   Scenario Outline: accepted calls are found through the Pull API (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 2 calls to whitelisted numbers
@@ -75,7 +75,7 @@ Feature: Round trip
       | encrypted | dialer |
 
   # Section 2: api-version TEST runs the flow's testing version, which dials its test-phone whitelist.
-  @status-200 @spec-2
+  @status-200 @spec-2.1 @doc
   Scenario Outline: api-version TEST with a whitelisted number is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -95,7 +95,7 @@ Feature: Round trip
       | encrypted | dialer |
 
   # Section 2: fields the spec does not name are ignored.
-  @status-200 @spec-2 @endpoint-enc-multicast
+  @status-200 @spec-2.8 @ref @endpoint-enc-multicast
   Scenario: unknown fields in the payload and in a call are ignored
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -106,7 +106,7 @@ Feature: Round trip
     And every call-details entry echoes its client-identifier with a phonon-uuid
 
   # Section 2: the 91 / +91 prefix is ignored when a number is compared with the test-phone whitelist.
-  @status-200 @spec-2 @endpoint-enc-multicast
+  @status-200 @spec-2.9 @ref @endpoint-enc-multicast
   Scenario Outline: a whitelisted number written with the prefix <prefix> is accepted under TEST
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -121,7 +121,7 @@ Feature: Round trip
       | +91    |
 
   # Section 2: a past time today is accepted; the call starts at once.
-  @status-200 @spec-2 @endpoint-enc-dialer
+  @status-200 @spec-2.5 @doc @endpoint-enc-dialer
   Scenario: a start-time earlier today is accepted
     Given a healthy dialer flow
     And a payload with 1 call to a whitelisted number
@@ -130,7 +130,7 @@ Feature: Round trip
     Then the response code is 200 SUCCESS
 
   # Section 2: start-time is YYYY-MM-DDTHH:MM:SS[.fraction](Z|+-HH:MM).
-  @status-200 @spec-2 @endpoint-enc-multicast
+  @status-200 @spec-2.6 @ref @endpoint-enc-multicast
   Scenario Outline: a start-time written as <format> is accepted
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -145,7 +145,7 @@ Feature: Round trip
       | YYYY-MM-DDThh:mm:ss.sss+05:30 |
 
   # Section 4 [ref]: every response carries a request-id, the same in the body and the request-id header.
-  @status-200 @spec-4 @endpoint-enc-multicast
+  @status-200 @spec-4.2 @ref @endpoint-enc-multicast
   Scenario: a response carries its request-id in the body and the header
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number

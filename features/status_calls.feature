@@ -7,7 +7,7 @@ Feature: Status codes of the calls
   call-details for every call in request order either way (section 4).
 
   # Rule 5.12: a call without client-identifier -> 210.
-  @status-210 @spec-5.12
+  @status-210 @spec-5.12 @ref
   Scenario Outline: a call without client-identifier is refused with 210 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -36,7 +36,7 @@ Feature: Status codes of the calls
       | plain    | dialer |
 
   # Rule 5.12: a call lacking a mandatory field, or with an empty one, refuses the whole request -> 210.
-  @status-210 @spec-5.12
+  @status-210 @spec-5.12 @ref
   Scenario Outline: a call whose <field> is <problem> is refused with 210 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 2 calls to whitelisted numbers
@@ -59,7 +59,7 @@ Feature: Status codes of the calls
       | encrypted | dialer | start-time | a number | 12    |
 
   # Rule 5.12: a call without start-time or contact-numbers -> 210.
-  @status-210 @spec-5.12
+  @status-210 @spec-5.12 @ref
   Scenario Outline: a call without <field> is refused with 210 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -80,7 +80,7 @@ Feature: Status codes of the calls
       | encrypted | dialer | contact-numbers |
 
   # Rule 5.12 and section 2: a start-time on a date before today (in its own offset) -> 210.
-  @status-210 @spec-5.12
+  @status-210 @spec-5.12 @ref
   Scenario Outline: a start-time yesterday is refused with 210 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -109,7 +109,7 @@ Feature: Status codes of the calls
       | plain    | dialer |
 
   # Rule 5.12 and section 2: start-time is exactly YYYY-MM-DDTHH:MM:SS[.fraction](Z|+-HH:MM); anything else -> 210.
-  @status-210 @spec-5.12 @endpoint-enc-multicast
+  @status-210 @spec-5.12 @ref @endpoint-enc-multicast
   Scenario Outline: a start-time written as <format> is refused with 210
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -127,7 +127,7 @@ Feature: Status codes of the calls
       | YYYY-MM-DDThh:mm:ss+0530       |
 
   # Rule 5.21: under TEST a number off the flow's test-phone whitelist -> 402 for the call; none accepted -> the first call's code.
-  @status-402 @spec-5.21
+  @status-402 @spec-5.21 @ref
   Scenario Outline: under TEST a number off the whitelist is refused with 402 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a not-whitelisted number
@@ -157,7 +157,7 @@ Feature: Status codes of the calls
       | plain    | dialer |
 
   # Rule 5.21: under TEST the whitelist is checked first, so an invalid number also gets 402.
-  @status-402 @spec-5.21 @endpoint-enc-multicast
+  @status-402 @spec-5.21 @ref @endpoint-enc-multicast
   Scenario: under TEST an invalid number is refused with 402, not 205
     Given a healthy multicast flow
     And a payload with 1 call to an invalid number
@@ -167,7 +167,7 @@ Feature: Status codes of the calls
     And call 1 of call-details is refused with 402 PHONE_NOT_WHITELISTED
 
   # Rule 5.21: an invalid contact number -> 205 for the call; none accepted -> the first call's code.
-  @status-205 @spec-5.21
+  @status-205 @spec-5.21 @ref
   Scenario Outline: an invalid number is refused with 205 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to an invalid number
@@ -196,7 +196,7 @@ Feature: Status codes of the calls
       | plain    | dialer |
 
   # Rule 5.21: one invalid number, alternates included, refuses the whole call -> 205.
-  @status-205 @spec-5.21 @endpoint-enc-dialer
+  @status-205 @spec-5.21 @ref @endpoint-enc-dialer
   Scenario: a call whose alternate number is invalid is refused with 205
     Given a healthy dialer flow
     And a payload with 1 call to a whitelisted number
@@ -206,7 +206,7 @@ Feature: Status codes of the calls
     And call 1 of call-details is refused with 205 INVALID_CONTACT_NUMBER
 
   # Rule 5.22: no call accepted -> the first call's code, and call-details for every call.
-  @status-205 @spec-5.22 @endpoint-enc-multicast
+  @status-205 @spec-5.22 @ref @endpoint-enc-multicast
   Scenario: when no call is accepted every call is listed with its code
     Given a healthy multicast flow
     And a payload with 2 calls to invalid numbers
@@ -215,7 +215,7 @@ Feature: Status codes of the calls
     And every call of call-details is refused with 205 INVALID_CONTACT_NUMBER
 
   # Rule 5.22: some calls accepted -> 209; accepted calls carry a phonon-uuid, refused ones their own code.
-  @status-209 @spec-5.22
+  @status-209 @spec-5.22 @ref
   Scenario Outline: a valid and an invalid number give 209 PARTIAL_SUCCESS (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -246,7 +246,7 @@ Feature: Status codes of the calls
       | plain    | dialer |
 
   # Rule 5.22 under TEST: a whitelisted and a non-whitelisted number -> 209, the second call 402.
-  @status-209 @spec-5.22
+  @status-209 @spec-5.22 @ref
   Scenario Outline: under TEST a whitelisted and a non-whitelisted number give 209 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a not-whitelisted number

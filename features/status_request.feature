@@ -6,7 +6,7 @@ Feature: Status codes of the request as a whole
   body is the payload. Every code is triggered on all four create endpoints.
 
   # Rule 5.5: api-version, security-id, flow-id or calls missing -> 210.
-  @status-210 @spec-5.5
+  @status-210 @spec-5.5 @ref
   Scenario Outline: a payload without "<field>" is refused with 210 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -43,7 +43,7 @@ Feature: Status codes of the request as a whole
       | plain    | dialer | flow-id     |
 
   # Rule 5.5: a mandatory field of the wrong JSON type -> 210; fields are matched by exact name and case.
-  @status-210 @spec-5.5
+  @status-210 @spec-5.5 @ref
   Scenario Outline: a payload whose <field> is <value> is refused with 210 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -65,7 +65,7 @@ Feature: Status codes of the request as a whole
       | encrypted | dialer | flow-id     | 12345 |
 
   # Rule 5.5: required fields are matched by exact name and case.
-  @status-210 @spec-5.5 @endpoint-enc-multicast
+  @status-210 @spec-5.5 @ref @endpoint-enc-multicast
   Scenario: a payload that spells "Flow-Id" instead of "flow-id" is refused with 210
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -75,7 +75,7 @@ Feature: Status codes of the request as a whole
     Then the response code is 210 INVALID_MANDATORY_PARAMETERS
 
   # Rule 5.6: an api-version other than 1.0 or TEST -> 203.
-  @status-203 @spec-5.6
+  @status-203 @spec-5.6 @ref
   Scenario Outline: api-version "<version>" is refused with 203 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -106,7 +106,7 @@ Feature: Status codes of the request as a whole
       | plain    | dialer | 2.0     |
 
   # Rule 5.2: an envelope addressed to an unknown flow -> 301 (the server cannot choose a key).
-  @status-301 @spec-5.2
+  @status-301 @spec-5.2 @doc
   Scenario Outline: an envelope addressed to an unknown flow is refused with 301 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -125,7 +125,7 @@ Feature: Status codes of the request as a whole
       | encrypted | dialer |
 
   # Rule 5.2: a flow is served only by the endpoints of its own kind; an envelope for a flow of the other kind -> 301.
-  @status-301 @spec-5.2
+  @status-301 @spec-5.2 @ref
   Scenario Outline: a <kind> flow on the <endpoint> endpoint of the other kind is refused with 301
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -143,7 +143,7 @@ Feature: Status codes of the request as a whole
       | encrypted | multicast |
 
   # Rule 5.7: an inner flow-id that is unknown -> 301.
-  @status-301 @spec-5.7
+  @status-301 @spec-5.7 @ref
   Scenario Outline: a payload naming an unknown flow is refused with 301 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -172,7 +172,7 @@ Feature: Status codes of the request as a whole
       | plain    | dialer |
 
   # Rule 5.7: an inner flow-id different from the envelope's -> 301.
-  @status-301 @spec-5.7
+  @status-301 @spec-5.7 @ref
   Scenario Outline: an envelope addressed to another flow than its payload names is refused with 301 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -191,7 +191,7 @@ Feature: Status codes of the request as a whole
       | encrypted | dialer |
 
   # Rule 5.7: on the plain endpoints, a payload naming a flow of the other kind -> 301.
-  @status-301 @spec-5.7
+  @status-301 @spec-5.7 @ref
   Scenario Outline: a payload naming a flow of the other kind is refused with 301 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -210,7 +210,7 @@ Feature: Status codes of the request as a whole
       | plain    | dialer | multicast |
 
   # Rule 5.8: a security-id that is not the flow's -> 202.
-  @status-202 @spec-5.8
+  @status-202 @spec-5.8 @doc
   Scenario Outline: a wrong security-id is refused with 202 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -239,7 +239,7 @@ Feature: Status codes of the request as a whole
       | plain    | dialer |
 
   # Rule 5.8: another flow's security-id is not this flow's -> 202.
-  @status-202 @spec-5.8 @endpoint-enc-multicast
+  @status-202 @spec-5.8 @doc @endpoint-enc-multicast
   Scenario: another flow's security-id is refused with 202
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number
@@ -248,7 +248,7 @@ Feature: Status codes of the request as a whole
     Then the response code is 202 INVALID_SECURITY_ID
 
   # Rule 5.9: api-version TEST on a flow without a testing version -> 304.
-  @status-304 @spec-5.9
+  @status-304 @spec-5.9 @ref
   Scenario Outline: TEST on a flow without a testing version is refused with 304 (<endpoint> <kind>)
     Given a <kind> flow without a testing version
     And a payload with 1 call to a whitelisted number
@@ -277,7 +277,7 @@ Feature: Status codes of the request as a whole
       | plain    | dialer |
 
   # Rule 5.9 (the other side): api-version 1.0 runs the production version of a flow without a testing version.
-  @status-200 @spec-5.9 @endpoint-enc-multicast
+  @status-200 @spec-5.9 @ref @endpoint-enc-multicast
   Scenario: 1.0 on a flow without a testing version is accepted
     Given a multicast flow without a testing version
     And a payload with 1 call to a whitelisted number
@@ -285,7 +285,7 @@ Feature: Status codes of the request as a whole
     Then the response code is 200 SUCCESS
 
   # Rule 5.10: an empty calls list -> 302.
-  @status-302 @spec-5.10
+  @status-302 @spec-5.10 @ref
   Scenario Outline: an empty call list is refused with 302 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -314,7 +314,7 @@ Feature: Status codes of the request as a whole
       | plain    | dialer |
 
   # Rule 5.11: more calls than the limit (500, knob max-calls-per-request) -> 303.
-  @status-303 @spec-5.11
+  @status-303 @spec-5.11 @ref
   Scenario Outline: one call more than the limit is refused with 303 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number

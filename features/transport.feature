@@ -9,7 +9,7 @@ Feature: Transport
   ip_whitelist.feature.
 
   # Sections 1 and 4: a method other than POST -> HTTP 405 with Allow: POST, body code 400.
-  @status-400 @spec-4 @transport
+  @status-400 @spec-4.3 @ref @transport
   Scenario Outline: <method> is refused with 405 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -39,7 +39,7 @@ Feature: Transport
       | plain    | dialer | PATCH  |
 
   # Sections 1 and 4: a missing or non-JSON content type, or a charset other than utf-8 -> HTTP 415, body code 400.
-  @status-400 @spec-4 @transport
+  @status-400 @spec-4.3 @ref @transport
   Scenario Outline: content type "<type>" is refused with 415 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -70,7 +70,7 @@ Feature: Transport
       | plain    | dialer |      |
 
   # Section 4: application/json with charset utf-8 is JSON.
-  @status-200 @spec-4 @transport
+  @status-200 @spec-4.3 @ref @transport
   Scenario Outline: content type "application/json; charset=utf-8" is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -88,7 +88,7 @@ Feature: Transport
       | plain    | multicast |
 
   # Sections 2 and 4: a body over 256 KB -> HTTP 413, body code 400.
-  @status-400 @spec-4 @transport
+  @status-400 @spec-4.3 @ref @transport
   Scenario Outline: a body one byte over 256 KB is refused with 413 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -116,7 +116,7 @@ Feature: Transport
       | plain    | dialer |
 
   # Section 2: a body of exactly 256 KB is within the limit.
-  @status-200 @spec-2 @transport
+  @status-200 @spec-2.11 @ref @transport
   Scenario Outline: a body of exactly 256 KB is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
@@ -134,7 +134,7 @@ Feature: Transport
       | plain    | dialer |
 
   # Section 4: an unknown path -> HTTP 404, still a JSON body with code 400.
-  @status-400 @spec-4 @transport @endpoint-none
+  @status-400 @spec-4.3 @ref @transport @endpoint-none
   Scenario: an unknown path is answered with 404
     When an empty JSON object is sent to the path "/kairos-apis/enc/outbound/cancel"
     Then the request is refused with HTTP 404 and code 400 INVALID_FORMAT

@@ -1,6 +1,6 @@
 // Package refserver is the reference Kairos server: an http.Handler that
-// serves every endpoint of the Kairos API spec (shared/spec/kairos-api.md,
-// section 1) over a World loaded from a fixture file, answering each request
+// serves every endpoint of the Kairos API spec (SPEC.md at the repository
+// root, section 1) over a World loaded from a fixture file, answering each request
 // with the first rule of spec section 5 that applies.
 //
 // The conformance suite runs against it in-process to prove itself, and

@@ -1,4 +1,4 @@
-@client @spec-1
+@client @spec-1.1 @doc
 Feature: Client endpoints
   A multicast flow is served by /kairos-apis/enc/outbound/create, a dialer
   flow by /kairos-apis/enc/outbounddialer/create (spec section 1): the

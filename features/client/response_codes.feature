@@ -6,6 +6,7 @@ Feature: Client surfaces every response code
   not the client's to swallow. Here the server is told which code to
   answer with; the envelope is still judged in full.
 
+  @spec-4.5 @ref
   Scenario Outline: The client surfaces <code> <name>
     Given the client must send a payload with 1 call for the "healthy-multicast" flow
     And the server answers with code <code>

@@ -1,7 +1,7 @@
 // Package certify judges a vendor's Kairos client: the harness plays the
 // server, runs the client's command once per request, records what arrives
-// and says, per requirement of the spec (shared/spec/kairos-api.md, section
-// 3), what the client got right and what it got wrong.
+// and says, per requirement of the spec (SPEC.md, section 3), what the
+// client got right and what it got wrong.
 //
 // The pieces, in the order a request flows through them:
 //

@@ -8,7 +8,7 @@ import (
 )
 
 // PublishedVectorPayload is the payload of Phonon's published sample
-// (shared/spec/published-vector.json, payload_json), byte for byte: its
+// (fixtures/vectors/published-vector.json, payload_json), byte for byte: its
 // indentation and newlines are part of what a client must seal unchanged.
 const PublishedVectorPayload = "{\n  \"api-version\": \"1.0\",\n  \"security-id\": \"5c45a01919eab5c4b0ce5484daf8105bc2bbb7bd0e958cb122864c67ac249322\",\n  \"flow-id\": \"ZH0RKJvh\",\n  \"calls\": [\n    {\n      \"client-identifier\": \"7845sdwq\",\n      \"start-time\": \"2022-01-23T08:02:53.311+05:30\",\n      \"contact-numbers\": [\n        \"7016225597\"\n      ],\n      \"keys\": []\n    }\n  ]\n}"
 

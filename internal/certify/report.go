@@ -15,12 +15,8 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/spec"
 )
-
-// SpecDigest identifies the spec this harness certifies against: the
-// SHA-256 of shared/spec/kairos-api.md (a test checks it when the file is
-// beside the repository).
-const SpecDigest = "sha256:6ce0df530aaf5673f4b5493e0a8ba850487352342dc9745d73f362ceb05ede64"
 
 // The report files, in the reports directory.
 const (
@@ -52,20 +48,22 @@ type ScenarioResult struct {
 
 // Report is the certification report.
 type Report struct {
-	Kind           string    `json:"report"`
-	Vendor         string    `json:"vendor"`
-	ClientVersion  string    `json:"client-version"`
-	ClientCommand  string    `json:"client-command"`
-	HarnessVersion string    `json:"harness-version"`
-	SpecDigest     string    `json:"spec-digest"`
-	Date           time.Time `json:"date"`
-	Seconds        float64   `json:"duration-seconds"`
-	Certified      bool      `json:"certified"`
-	Verdict        string    `json:"verdict"`
-	Redacted       bool      `json:"redacted"`
-	Scenarios      int       `json:"scenarios"`
-	Passed         int       `json:"passed"`
-	Failed         int       `json:"failed"`
+	Kind           string `json:"report"`
+	Vendor         string `json:"vendor"`
+	ClientVersion  string `json:"client-version"`
+	ClientCommand  string `json:"client-command"`
+	HarnessVersion string `json:"harness-version"`
+	// SpecDigest is "sha256:..." of SPEC.md, the spec the client was
+	// judged against.
+	SpecDigest string    `json:"spec-digest"`
+	Date       time.Time `json:"date"`
+	Seconds    float64   `json:"duration-seconds"`
+	Certified  bool      `json:"certified"`
+	Verdict    string    `json:"verdict"`
+	Redacted   bool      `json:"redacted"`
+	Scenarios  int       `json:"scenarios"`
+	Passed     int       `json:"passed"`
+	Failed     int       `json:"failed"`
 	// Problem says why the run itself did not complete (interrupted, an
 	// infrastructure error): no certification without a whole run.
 	Problem string            `json:"problem,omitempty"`
@@ -84,7 +82,7 @@ type Meta struct {
 func NewReport(meta Meta, results []*ScenarioResult) *Report {
 	r := &Report{
 		Kind: "kairos-client-certification", Vendor: meta.Vendor, ClientVersion: meta.ClientVersion,
-		ClientCommand: meta.ClientCommand, HarnessVersion: meta.HarnessVersion, SpecDigest: SpecDigest,
+		ClientCommand: meta.ClientCommand, HarnessVersion: meta.HarnessVersion, SpecDigest: spec.Digest(),
 		Date: meta.Started.UTC().Truncate(time.Second), Seconds: Seconds(meta.Finished.Sub(meta.Started)),
 		Problem: meta.Problem, Results: results, Scenarios: len(results),
 	}

@@ -45,7 +45,7 @@ var faultSubset = map[string]string{
 	"ignore-content-type":          "@transport",
 	"no-body-limit":                "@transport",
 	"http-status-mirror":           "@status-201",
-	"no-request-id":                "@spec-4,@endpoint-pull",
+	"no-request-id":                "@spec-4.2,@endpoint-pull",
 	"keep-old-key":                 "@endpoint-generatekeypair",
 	"encryptdata-random-key":       "@endpoint-encryptdata",
 	"pull-cross-flow":              "@endpoint-pull",
