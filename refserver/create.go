@@ -92,6 +92,8 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 	switch {
 	case test && !f.TestingVersion: // rule 9
 		return refuse(protocol.InvalidFlowVersion)
+	case len(callsRaw) == 0 && s.fault.is(faultEmptyCallsAs210):
+		return refuse(protocol.InvalidMandatoryParameters)
 	case len(callsRaw) == 0: // rule 10
 		return refuse(protocol.EmptyCallList)
 	case len(callsRaw) > protocol.MaxCallsPerRequest: // rule 11

@@ -232,6 +232,15 @@ func faultProbes() map[string]probe {
 		faultPanicOnCreate: func(t *testing.T, h *harness, _ func(time.Time)) string {
 			return codeOf(h.create(healthy(h), false, payload(healthy(h))))
 		},
+		faultEmptyCallsAs210: func(t *testing.T, h *harness, _ func(time.Time)) string {
+			f := healthy(h)
+			return codeOf(h.create(f, false, payload(f, func(p map[string]any) { p["calls"] = []any{} })))
+		},
+		faultUpperCaseMessages: func(t *testing.T, h *harness, _ func(time.Time)) string {
+			f := healthy(h)
+			r := h.create(f, false, payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("1")} }))
+			return r.body.Message + " / " + r.body.CallDetails[1].Message
+		},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
@@ -56,6 +57,9 @@ func (s *Server) write(w http.ResponseWriter, x *exchange, rep *reply) (status i
 	if msg == "" || code != rep.code {
 		msg = code.Message()
 	}
+	if s.fault.is(faultUpperCaseMessages) {
+		msg = strings.ToUpper(msg)
+	}
 	resp := response{
 		Code: code, Message: msg, RequestID: x.requestID,
 		FlowID: rep.flowID, PublicKey: rep.publicKey,
@@ -67,6 +71,9 @@ func (s *Server) write(w http.ResponseWriter, x *exchange, rep *reply) (status i
 		if cd.Code != 0 {
 			cd.Code = s.fault.code(cd.Code)
 			cd.Message = cd.Code.Message()
+			if s.fault.is(faultUpperCaseMessages) {
+				cd.Message = strings.ToUpper(cd.Message)
+			}
 		}
 		resp.CallDetails = append(resp.CallDetails, cd)
 	}

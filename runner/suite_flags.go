@@ -44,8 +44,9 @@ server on loopback and runs every scenario against it. To test a real server,
 give a profile (see fixtures/profiles/README.md) and its base URL.
 
 Exit status: 0 every selected scenario passed (skips only with a reason;
-listed known failures that failed and security warnings are reported, not
-counted); 1 a scenario failed, a known failure passed, or the run was
+listed known failures that failed, security warnings and, under the
+profile's strictness: documented, failed @ref scenarios (deviations from
+this project's reading) are reported, not counted); 1 a scenario failed, a known failure passed, or the run was
 interrupted after a failure; 2 a usage, profile or infrastructure error
 (unreachable target, TLS failure), an empty selection, or a run interrupted
 before any failure.

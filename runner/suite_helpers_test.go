@@ -44,8 +44,9 @@ func startReference(t *testing.T, opts refserver.Options) (string, *refserver.Wo
 
 // writeProfile writes a profile YAML for a server of the reference world,
 // as QA would for staging: the roles keep(role) accepts, each with its flow
-// id, security id (securityID may override it) and key files.
-func writeProfile(t *testing.T, world *refserver.World, target string, keep func(role string) bool, securityID func(role, real string) string) string {
+// id, security id (securityID may override it) and key files; knobs are
+// more "name: value" lines for its knobs section.
+func writeProfile(t *testing.T, world *refserver.World, target string, keep func(role string) bool, securityID func(role, real string) string, knobs ...string) string {
 	t.Helper()
 	prof := world.Profile(target)
 	var b strings.Builder
@@ -74,6 +75,9 @@ func writeProfile(t *testing.T, world *refserver.World, target string, keep func
 	fmt.Fprintf(&b, "phones:\n  whitelisted: %s\n  not-whitelisted: %s\n  invalid: %s\n",
 		quote(prof.Phones.Whitelisted), quote(prof.Phones.NotWhitelisted), quote(prof.Phones.Invalid))
 	fmt.Fprintf(&b, "knobs:\n  allow-key-rotation: %v\n  pull-api: %v\n", prof.Knobs.AllowKeyRotation, prof.Knobs.PullAPI)
+	for _, k := range knobs {
+		fmt.Fprintf(&b, "  %s\n", k)
+	}
 	path := filepath.Join(t.TempDir(), "profile.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)

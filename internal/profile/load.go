@@ -147,6 +147,12 @@ func (k *Knobs) resolve() error {
 	if k.MaxUUIDsPerPull < 1 {
 		return fieldErr("must be at least 1", "knobs", "max-uuids-per-pull")
 	}
+	if _, err := protocol.ParseMessageCheck(string(k.MessageCheck)); err != nil {
+		return fieldErr(err.Error(), "knobs", "message-check")
+	}
+	if _, err := protocol.ParseStrictness(string(k.Strictness)); err != nil {
+		return fieldErr(err.Error(), "knobs", "strictness")
+	}
 	return nil
 }
 

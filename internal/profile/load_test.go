@@ -68,8 +68,16 @@ func TestLoadValid(t *testing.T) {
 		t.Fatalf("checksum-window: Expected 1h, Actual %v", p.Knobs.ChecksumWindow)
 	}
 	// Knobs a profile leaves out keep the reference server's decisions.
-	if p.Knobs.MaxCallsPerRequest != 500 || p.Knobs.IPNotWhitelistedAs != 401 || p.Knobs.AllowKeyRotation {
+	if p.Knobs.MaxCallsPerRequest != 500 || p.Knobs.IPNotWhitelistedAs != 401 || p.Knobs.AllowKeyRotation ||
+		p.Knobs.MessageCheck != protocol.MessageExact || p.Knobs.Strictness != protocol.StrictnessReference {
 		t.Fatalf("defaults lost: %+v", p.Knobs)
+	}
+	p, err = parse(t, validYAML+"  message-check: case-insensitive\n  strictness: documented\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Knobs.MessageCheck != protocol.MessageCaseInsensitive || p.Knobs.Strictness != protocol.StrictnessDocumented {
+		t.Fatalf("message-check and strictness not applied: %+v", p.Knobs)
 	}
 	if got := p.Roles(); strings.Join(got, ",") != "healthy-multicast,no-did-dialer" {
 		t.Fatalf("roles: %v", got)
@@ -107,6 +115,8 @@ func TestLoadErrorsNameFileLineAndField(t *testing.T) {
 		{"bad window", "checksum-window: 1h", "checksum-window: -1h", []string{":19:", "knobs.checksum-window"}},
 		{"bad duration", "checksum-window: 1h", "checksum-window: a day", []string{"line 19"}},
 		{"bad target", "target: https://central.example.test", "target: central.example.test", []string{":2:", "target"}},
+		{"bad message check", "checksum-window: 1h", "checksum-window: 1h\n  message-check: loose", []string{":20:", "knobs.message-check", `"loose" is not one of exact, case-insensitive, off`}},
+		{"bad strictness", "checksum-window: 1h", "checksum-window: 1h\n  strictness: lenient", []string{":20:", "knobs.strictness", `"lenient" is not one of reference, documented`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

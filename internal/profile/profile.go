@@ -87,6 +87,12 @@ type Knobs struct {
 	AllowKeyRotation bool `yaml:"allow-key-rotation"`
 	// PullAPI says the target serves the (unpublished) Pull API path.
 	PullAPI bool `yaml:"pull-api"`
+	// MessageCheck is how api-response-message is compared with the status
+	// table: exact, case-insensitive or off.
+	MessageCheck protocol.MessageCheck `yaml:"message-check"`
+	// Strictness says whether a failed @ref scenario fails the run
+	// (reference) or is reported as a deviation (documented).
+	Strictness protocol.Strictness `yaml:"strictness"`
 }
 
 // TLS configures how the harness trusts an https target.
@@ -121,6 +127,8 @@ func Defaults() Knobs {
 		MaxUUIDsPerPull:    protocol.DefaultMaxUUIDsPerPull,
 		AllowKeyRotation:   protocol.DefaultAllowKeyRotation,
 		PullAPI:            protocol.DefaultPullAPI,
+		MessageCheck:       protocol.DefaultMessageCheck,
+		Strictness:         protocol.DefaultStrictness,
 	}
 }
 

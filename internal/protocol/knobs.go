@@ -21,6 +21,11 @@ const (
 	DefaultAllowKeyRotation = false
 	// DefaultPullAPI: the target serves the (unpublished) Pull API path.
 	DefaultPullAPI = true
+	// DefaultMessageCheck: Phonon's messages, character for character.
+	DefaultMessageCheck = MessageExact
+	// DefaultStrictness holds a target to every rule of SPEC.md, [ref] ones
+	// included.
+	DefaultStrictness = StrictnessReference
 )
 
 // BulkHostIPNotWhitelistedCode is what Phonon's bulk host answers a caller

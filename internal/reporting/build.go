@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/spec"
 )
 
 // Options say how Build judges and redacts a run.
@@ -21,6 +24,10 @@ type Options struct {
 	// e.g. "interrupt signal received"): in an interrupted run, a failure
 	// that quotes it, or "context canceled", was cut short, not judged.
 	InterruptCause string
+	// Strictness is the profile's knob: under StrictnessDocumented a failed
+	// @ref scenario is a Deviation, not a failure. "" is the default,
+	// StrictnessReference.
+	Strictness protocol.Strictness
 }
 
 // Build parses godog's cucumber JSON, judges each scenario and redacts the
@@ -32,6 +39,10 @@ func Build(meta Meta, cucumberJSON []byte, opts Options) (*Run, error) {
 		return nil, err
 	}
 	meta.Redacted = opts.Redactor.Enabled()
+	meta.Strictness = opts.Strictness
+	if meta.Strictness == "" {
+		meta.Strictness = protocol.DefaultStrictness
+	}
 	run := &Run{Meta: meta, Scenarios: scenarios}
 	redactor := opts.Redactor
 	if redactor.Enabled() {
@@ -39,6 +50,9 @@ func Build(meta Meta, cucumberJSON []byte, opts Options) (*Run, error) {
 	}
 	for _, sc := range scenarios {
 		judge(sc, meta.Interrupted, opts.InterruptCause, opts.KnownFailing)
+		if meta.Strictness == protocol.StrictnessDocumented {
+			toDeviation(sc)
+		}
 		redactScenario(sc, redactor)
 	}
 	run.cucumber, err = redactCucumber(cucumberJSON, redactor)
@@ -111,6 +125,36 @@ func judge(sc *Scenario, interrupted bool, cause string, known *KnownFailing) {
 			}
 		}
 	}
+}
+
+// toDeviation makes a failed @ref scenario a Deviation: under strictness
+// documented, a target that reads one of this project's [ref] rules
+// differently is reported, not failed. Only a judged failure qualifies: an
+// undefined, pending or ambiguous step is the harness's defect, and a skip
+// without a reason hides what ran.
+func toDeviation(sc *Scenario) {
+	if sc.Outcome != Failed || sc.Status != "failed" || !sc.HasTag(spec.Ref.Tag()) {
+		return
+	}
+	sc.Outcome = Deviation
+	rule := "a rule SPEC.md marks [ref]"
+	// Cite the [ref] section the scenario names, else its first mixed one.
+	for _, want := range []spec.Mark{spec.Ref, spec.Mixed} {
+		if s, ok := citedSection(sc, want); ok {
+			rule = s.String()
+			break
+		}
+	}
+	sc.Reason = "deviates from this project's reading, not from Phonon's pages (" + rule + "); strictness: documented reports it without failing the run"
+}
+
+func citedSection(sc *Scenario, mark spec.Mark) (spec.Section, bool) {
+	for _, n := range sc.TagsWithPrefix("@spec-") {
+		if s, ok := spec.Lookup(n); ok && s.Mark == mark {
+			return s, true
+		}
+	}
+	return spec.Section{}, false
 }
 
 // cutShort reports whether a failure came from the run's cancellation rather

@@ -6,10 +6,13 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // WriteSummary prints the after-run console report: each failure with its
-// Expected / Actual, the known failures, the warnings, the skip reasons, the
+// Expected / Actual, the known failures, the deviations from this project's
+// readings (strictness: documented), the warnings, the skip reasons, the
 // counts, where the reports are, and a last line CI logs can be grepped for.
 func WriteSummary(w io.Writer, run *Run, reportPaths []string) {
 	m := run.Meta
@@ -27,6 +30,13 @@ func WriteSummary(w io.Writer, run *Run, reportPaths []string) {
 			fmt.Fprintf(w, "  %s  %s\n", sc.Location(), sc.Name)
 		}
 	}
+	if deviations := run.Select(Deviation); len(deviations) > 0 {
+		fmt.Fprintf(w, "\nDeviations from this project's reading (strictness: documented; warnings, not failures): %d\n", len(deviations))
+		for _, sc := range deviations {
+			fmt.Fprintf(w, "\nDEVIATION  %s  %s  %s\n", sc.Location(), sc.Name, strings.Join(sc.Tags, " "))
+			writeFailure(w, sc)
+		}
+	}
 	for _, sc := range run.Select(Warning) {
 		fmt.Fprintf(w, "\nWARNING  %s  %s: passed, with a security finding\n", sc.Location(), sc.Name)
 		for _, f := range sc.Findings {
@@ -41,8 +51,12 @@ func WriteSummary(w io.Writer, run *Run, reportPaths []string) {
 	if !m.Started.IsZero() && !m.Finished.IsZero() {
 		elapsed = fmt.Sprintf(" in %s", m.Finished.Sub(m.Started).Round(time.Millisecond))
 	}
-	fmt.Fprintf(w, "\n%d scenarios%s: %d passed, %d failed, %d skipped, %d failed as expected, %d known failures passed, %d warnings, %d not run\n",
-		c.Total, elapsed, c.Passed, c.Failed, c.Skipped, c.FailedAsExpected, c.KnownFailurePassed, c.Warning, c.NotRun)
+	deviations := ""
+	if m.Strictness == protocol.StrictnessDocumented {
+		deviations = fmt.Sprintf(", %d deviations", c.Deviation)
+	}
+	fmt.Fprintf(w, "\n%d scenarios%s: %d passed, %d failed, %d skipped, %d failed as expected, %d known failures passed, %d warnings%s, %d not run\n",
+		c.Total, elapsed, c.Passed, c.Failed, c.Skipped, c.FailedAsExpected, c.KnownFailurePassed, c.Warning, deviations, c.NotRun)
 	if m.Seed != 0 {
 		fmt.Fprintf(w, "Scenario order: --seed %d repeats it.\n", m.Seed)
 	}
@@ -56,9 +70,14 @@ func WriteSummary(w io.Writer, run *Run, reportPaths []string) {
 		fmt.Fprintln(w, "Redaction is OFF (--no-redact): these reports contain secrets; do not share them.")
 	}
 	// The line CI logs are read for: passed counts what may ship, failed
-	// what may not, skipped what was not judged.
-	fmt.Fprintf(w, "%s: %d passed, %d failed, %d skipped\n", run.Verdict(),
+	// what may not, skipped what was not judged; deviations, when the
+	// profile allows them, are named apart: neither passes nor failures.
+	last := fmt.Sprintf("%s: %d passed, %d failed, %d skipped", run.Verdict(),
 		c.Passed+c.Warning, c.Failures(), c.Skipped+c.FailedAsExpected+c.NotRun)
+	if c.Deviation > 0 {
+		last += fmt.Sprintf(", %d deviations from this project's reading", c.Deviation)
+	}
+	fmt.Fprintln(w, last)
 }
 
 func writeFailure(w io.Writer, sc *Scenario) {

@@ -21,19 +21,21 @@ var (
 
 // htmlView is what the template sees; everything in it is already redacted.
 type htmlView struct {
-	Meta      Meta
-	Verdict   string
-	Counts    Counts
-	Matrix    Matrix
-	Failures  []*Scenario
-	Expected  []*Scenario
-	Warnings  []*Scenario
-	Skipped   []reasonGroup
-	NotRun    []reasonGroup
-	Features  []featureGroup
-	Bar       []barSegment
-	CSS       template.CSS
-	Generated string
+	Meta     Meta
+	Verdict  string
+	Counts   Counts
+	Matrix   Matrix
+	Failures []*Scenario
+	Expected []*Scenario
+	Warnings []*Scenario
+	// Deviations are failed @ref scenarios under strictness: documented.
+	Deviations []*Scenario
+	Skipped    []reasonGroup
+	NotRun     []reasonGroup
+	Features   []featureGroup
+	Bar        []barSegment
+	CSS        template.CSS
+	Generated  string
 }
 
 type reasonGroup struct {
@@ -84,24 +86,25 @@ func HTML(run *Run) ([]byte, error) {
 func newHTMLView(run *Run) htmlView {
 	c := run.Counts()
 	v := htmlView{
-		Meta:      run.Meta,
-		Verdict:   run.Verdict(),
-		Counts:    c,
-		Matrix:    BuildMatrix(run),
-		Failures:  run.Select(Failed, KnownFailurePassed),
-		Expected:  run.Select(FailedAsExpected),
-		Warnings:  run.Select(Warning),
-		Skipped:   groupByReason(run.Select(Skipped)),
-		NotRun:    groupByReason(run.Select(NotRun)),
-		Features:  groupByFeature(run.Scenarios),
-		CSS:       template.CSS(reportCSS),
-		Generated: formatTime(run.Meta.Finished),
+		Meta:       run.Meta,
+		Verdict:    run.Verdict(),
+		Counts:     c,
+		Matrix:     BuildMatrix(run),
+		Failures:   run.Select(Failed, KnownFailurePassed),
+		Expected:   run.Select(FailedAsExpected),
+		Warnings:   run.Select(Warning),
+		Deviations: run.Select(Deviation),
+		Skipped:    groupByReason(run.Select(Skipped)),
+		NotRun:     groupByReason(run.Select(NotRun)),
+		Features:   groupByFeature(run.Scenarios),
+		CSS:        template.CSS(reportCSS),
+		Generated:  formatTime(run.Meta.Finished),
 	}
 	for _, s := range []struct {
 		class, label string
 		n            int
 	}{
-		{"passed", "passed", c.Passed}, {"warning", "warnings", c.Warning},
+		{"passed", "passed", c.Passed}, {"warning", "warnings", c.Warning}, {"deviation", "deviations", c.Deviation},
 		{"failed", "failed", c.Failures()}, {"failed-as-expected", "failed as expected", c.FailedAsExpected},
 		{"skipped", "skipped", c.Skipped}, {"not-run", "not run", c.NotRun},
 	} {
@@ -173,6 +176,8 @@ func cellIcon(s CellState) string {
 		return "–"
 	case CellWarning:
 		return "!"
+	case CellDeviation:
+		return "≠"
 	case CellExpected:
 		return "✗"
 	case CellNotRun:

@@ -13,18 +13,20 @@ import (
 type CellState string
 
 const (
-	CellNone     CellState = "none" // no scenario covers this code on this endpoint
-	CellPassed   CellState = "passed"
-	CellFailed   CellState = "failed"
-	CellSkipped  CellState = "skipped"
-	CellWarning  CellState = "warning"
-	CellExpected CellState = "expected" // failed as expected
-	CellNotRun   CellState = "notrun"
+	CellNone    CellState = "none" // no scenario covers this code on this endpoint
+	CellPassed  CellState = "passed"
+	CellFailed  CellState = "failed"
+	CellSkipped CellState = "skipped"
+	CellWarning CellState = "warning"
+	// CellDeviation: a @ref scenario failed under strictness: documented.
+	CellDeviation CellState = "deviation"
+	CellExpected  CellState = "expected" // failed as expected
+	CellNotRun    CellState = "notrun"
 )
 
 // rank orders states by how much a reader must see them.
 func (s CellState) rank() int {
-	for i, v := range []CellState{CellNone, CellSkipped, CellPassed, CellNotRun, CellExpected, CellWarning, CellFailed} {
+	for i, v := range []CellState{CellNone, CellSkipped, CellPassed, CellNotRun, CellExpected, CellDeviation, CellWarning, CellFailed} {
 		if s == v {
 			return i
 		}
@@ -40,6 +42,8 @@ func cellStateOf(o Outcome) CellState {
 		return CellSkipped
 	case Warning:
 		return CellWarning
+	case Deviation:
+		return CellDeviation
 	case FailedAsExpected:
 		return CellExpected
 	case NotRun:
@@ -62,7 +66,7 @@ type Cell struct {
 // Summary is the cell's text, e.g. "2 passed, 1 skipped".
 func (c Cell) Summary() string {
 	var parts []string
-	for _, s := range []CellState{CellFailed, CellWarning, CellExpected, CellNotRun, CellPassed, CellSkipped} {
+	for _, s := range []CellState{CellFailed, CellWarning, CellDeviation, CellExpected, CellNotRun, CellPassed, CellSkipped} {
 		if n := c.Count[s]; n > 0 {
 			label := string(s)
 			switch s {
@@ -82,7 +86,7 @@ func (c Cell) Tooltip() string {
 	var lines []string
 	for _, s := range c.Scenarios {
 		line := string(s.Outcome) + ": " + s.Name
-		if s.Reason != "" && (s.Outcome == Skipped || s.Outcome == NotRun) {
+		if s.Reason != "" && (s.Outcome == Skipped || s.Outcome == NotRun || s.Outcome == Deviation) {
 			line += " (" + s.Reason + ")"
 		}
 		lines = append(lines, line)

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // Outcome is the harness's verdict on one scenario. It differs from godog's
@@ -25,6 +27,11 @@ const (
 	KnownFailurePassed Outcome = "known failure passed"
 	// Warning is a scenario that passed but recorded a security finding.
 	Warning Outcome = "warning"
+	// Deviation is a failed @ref scenario under strictness: documented: the
+	// target reads a rule differently from this project (SPEC.md marks the
+	// rule [ref]), which Phonon's pages do not forbid. A warning, not a
+	// failure.
+	Deviation Outcome = "deviation"
 	// NotRun is a scenario cut short because the run was interrupted.
 	NotRun Outcome = "not run"
 )
@@ -49,6 +56,9 @@ type Meta struct {
 	// Interrupted is set when the run was stopped (Ctrl-C, SIGTERM) before
 	// it finished: the reports hold what had run until then.
 	Interrupted bool
+	// Strictness is the profile's strictness knob the run was judged under
+	// (set by Build from Options).
+	Strictness protocol.Strictness
 	// Notes are one-line remarks shown in the header, e.g. a slow target.
 	Notes []string
 }
@@ -180,7 +190,7 @@ func evidenceNames() []string {
 
 // Counts are the run's totals by outcome.
 type Counts struct {
-	Total, Passed, Failed, Skipped, FailedAsExpected, KnownFailurePassed, Warning, NotRun int
+	Total, Passed, Failed, Skipped, FailedAsExpected, KnownFailurePassed, Warning, Deviation, NotRun int
 }
 
 // Failures counts the outcomes that fail the run.
@@ -204,6 +214,8 @@ func (r *Run) Counts() Counts {
 			c.KnownFailurePassed++
 		case Warning:
 			c.Warning++
+		case Deviation:
+			c.Deviation++
 		case NotRun:
 			c.NotRun++
 		}

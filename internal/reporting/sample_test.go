@@ -32,7 +32,7 @@ Feature: Status codes on the encrypted multicast endpoint
     Given the flow "healthy-multicast"
     When the target answers 200
 
-  @status-202 @endpoint-enc-multicast
+  @status-202 @endpoint-enc-multicast @spec-5.8 @doc
   Scenario: a wrong security id is refused
     Given the flow "healthy-multicast"
     When the target answers 200
@@ -49,7 +49,7 @@ Feature: Status codes on the encrypted multicast endpoint
     When the target answers 400
     And a security finding is recorded
 
-  @status-205 @endpoint-plain-dialer
+  @status-205 @endpoint-plain-dialer @spec-5.21 @ref
   Scenario Outline: invalid contact numbers are refused
     Given the flow "healthy-dialer"
     When the target answers <code>
@@ -63,7 +63,7 @@ Feature: Status codes on the encrypted multicast endpoint
   Scenario: a silent skip
     Given nothing is said
 
-  @status-303 @endpoint-pull
+  @status-303 @endpoint-pull @ref
   Scenario: an undefined step
     Given a step nobody wrote
 `

@@ -50,6 +50,8 @@ var faultSubset = map[string]string{
 	"encryptdata-random-key":       "@endpoint-encryptdata",
 	"pull-cross-flow":              "@endpoint-pull",
 	"panic-on-create":              "@status-200",
+	"empty-call-list-as-210":       "@status-302",
+	"upper-case-messages":          "@status-202",
 }
 
 func subsetFor(f refserver.Fault) string {
