@@ -37,6 +37,7 @@ type suiteRequest struct {
 	concurrency  int
 	timeout      time.Duration
 	seed         int64
+	runID        string // "": the suite draws one
 	redact       bool
 	format       string
 	console      io.Writer
@@ -68,8 +69,8 @@ func (c suiteCommand) run(ctx context.Context, args []string, stdout, stderr io.
 	return c.runAgainstTarget(ctx, cfg, sel, stdout, stderr)
 }
 
-// runAgainstTarget starts or reaches the target, probes it, runs the
-// selection against it and reports.
+// runAgainstTarget starts or reaches the target, probes it, and runs the
+// selection against it once per repetition (see runRepetitions).
 func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel selection, stdout, stderr io.Writer) int {
 	// The embedded server keeps the reference's 4096-bit generateKeyPair
 	// keys (refserver.Options zero, as `runner serve`): its run is the
@@ -87,41 +88,55 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	if cfg.redact {
 		redactor = reporting.NewRedactor(tgt.Profile.Secrets()...)
 	}
+	note, err := probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "runner: %s\n", redactor.String(err.Error()))
+		return exitUsage
+	}
+	if err == nil && note != "" {
+		fmt.Fprintf(stderr, "runner: warning: %s\n", note)
+	}
+	t := runTarget{tgt: tgt, redactor: redactor, note: note, probed: err == nil}
+	return c.runRepetitions(ctx, cfg, sel, t, stdout, stderr)
+}
+
+// runTarget is a resolved and probed target, shared by the repetitions.
+type runTarget struct {
+	tgt      *target.Target
+	redactor *reporting.Redactor
+	note     string // the probe's warning, if any
+	probed   bool   // false: interrupted while probing, nothing may run
+}
+
+// runOnce runs the selection once with seed and runID, writes the reports
+// and returns the exit code; the summary is printed when summary is set or
+// the run did not pass.
+func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selection, t runTarget, seed int64, runID string, summary bool, stdout, stderr io.Writer) int {
 	meta := reporting.Meta{
-		Target: tgt.URL, Profile: tgt.Label, HarnessVersion: harnessVersion(),
-		Tags: cfg.tags, Seed: cfg.seed, Concurrency: cfg.concurrency, Timeout: cfg.timeout,
-		Strictness: tgt.Profile.Knobs.Strictness,
+		Target: t.tgt.URL, Profile: t.tgt.Label, HarnessVersion: harnessVersion(),
+		Tags: cfg.tags, Seed: seed, Concurrency: cfg.concurrency, Timeout: cfg.timeout,
+		Strictness: t.tgt.Profile.Knobs.Strictness,
 	}
 	if cfg.name != nil {
 		meta.Name = cfg.name.String()
 	}
-	if meta.Seed == -1 { // choose it here, so the reports can say how to repeat it
-		meta.Seed = c.now().UnixNano()&(1<<62-1) | 1
+	if t.note != "" {
+		meta.Notes = append(meta.Notes, t.note)
 	}
 	meta.Started = c.now()
-	note, err := probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
 	var cucumber []byte
 	godogFailed := false
-	switch {
-	case err != nil && ctx.Err() == nil:
-		fmt.Fprintf(stderr, "runner: %s\n", redactor.String(err.Error()))
-		return exitUsage
-	case err != nil: // interrupted while probing: nothing ran, the reports say so
-	default:
-		if note != "" {
-			fmt.Fprintf(stderr, "runner: warning: %s\n", note)
-			meta.Notes = append(meta.Notes, note)
-		}
-		console := reporting.NewLineWriter(stdout, redactor)
+	if t.probed { // else interrupted while probing: nothing ran, the reports say so
+		console := reporting.NewLineWriter(stdout, t.redactor)
 		var runErr error
 		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
-			target: tgt, featureFS: sel.source.fsys, featurePaths: sel.paths, tags: cfg.tags,
-			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: meta.Seed, redact: cfg.redact,
+			target: t.tgt, featureFS: sel.source.fsys, featurePaths: sel.paths, tags: cfg.tags,
+			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: seed, runID: runID, redact: cfg.redact,
 			format: cfg.format, console: console,
 		})
 		console.Close()
 		if runErr != nil && ctx.Err() == nil {
-			fmt.Fprintf(stderr, "runner: the suite could not run: %s\n", redactor.String(runErr.Error()))
+			fmt.Fprintf(stderr, "runner: the suite could not run: %s\n", t.redactor.String(runErr.Error()))
 			return exitUsage
 		}
 	}
@@ -131,12 +146,12 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	if meta.Interrupted {
 		cause = context.Cause(ctx).Error()
 	}
-	return c.report(cfg, sel, meta, cause, cucumber, godogFailed, redactor, stdout, stderr)
+	return c.report(cfg, sel, meta, cause, cucumber, godogFailed, t.redactor, summary, stdout, stderr)
 }
 
 // report judges the run, writes the reports and picks the exit code.
 func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta, cause string, cucumber []byte, godogFailed bool,
-	redactor *reporting.Redactor, stdout, stderr io.Writer) int {
+	redactor *reporting.Redactor, summary bool, stdout, stderr io.Writer) int {
 	run, err := reporting.Build(meta, cucumber, reporting.Options{
 		Redactor: redactor, KnownFailing: sel.known, InterruptCause: cause, Strictness: meta.Strictness,
 	})
@@ -148,8 +163,10 @@ func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta
 	if err != nil {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 	}
-	reporting.WriteSummary(stdout, run, paths)
 	code := exitCodeOf(run)
+	if summary || code != exitOK || err != nil {
+		reporting.WriteSummary(stdout, run, paths)
+	}
 	if err != nil && code == exitOK {
 		code = exitUsage // a pass without its reports is not a pass CI can show
 	}

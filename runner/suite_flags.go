@@ -24,6 +24,7 @@ type suiteConfig struct {
 	list         bool
 	knownFailing string
 	seed         int64
+	repeat       int // runs of the selection, each shuffled afresh (1: one run)
 	reportsDir   string
 	redact       bool
 	format       string
@@ -51,6 +52,14 @@ interrupted after a failure; 2 a usage, profile or infrastructure error
 (unreachable target, TLS failure), an empty selection, or a run interrupted
 before any failure.
 
+--repeat N runs the selection N times against the same target, each in a new
+shuffled order (--seed S > 0 gives the seeds S, S+1, ...; otherwise they are
+random), printing one line per repetition with its seed, and stops at the
+first repetition that does not pass: its exit status is the run's, and the
+reports in --reports are that repetition's (after N passes, the last one's).
+Each repetition draws its client-identifiers under its own run id, so no
+repetition repeats another's payloads.
+
 Flags:
 `
 
@@ -74,6 +83,7 @@ func parseSuiteFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.BoolVar(&cfg.list, "list", false, "print the scenarios that would run, with their tags, and exit")
 	fs.StringVar(&cfg.knownFailing, "known-failing", "", "`file` of scenarios expected to fail (\"Feature/Scenario\" globs, # comments)")
 	fs.Int64Var(&cfg.seed, "seed", 0, "scenario order: 0 file order, N a reproducible shuffle, -1 a random shuffle")
+	fs.IntVar(&cfg.repeat, "repeat", 1, "run the selection `N` times, each in a new shuffled order (seeds printed), stopping at the first repetition that fails; the reports are the last repetition's")
 	fs.StringVar(&cfg.reportsDir, "reports", "reports", "`directory` for cucumber.json, junit.xml and report.html")
 	noRedact := fs.Bool("no-redact", false, "show keys, security ids and phone numbers in reports and console (local debugging only)")
 	fs.StringVar(&cfg.format, "format", "progress", "console output while running: progress or pretty")
@@ -114,6 +124,8 @@ func (c *suiteConfig) validate(name string) error {
 		return fmt.Errorf("--concurrency: %d: want at least 1", c.concurrency)
 	case c.timeout <= 0:
 		return fmt.Errorf("--timeout: %s: want a positive duration such as 10s", c.timeout)
+	case c.repeat < 1:
+		return fmt.Errorf("--repeat: %d: want 1 or more runs", c.repeat)
 	case c.seed < -1:
 		return fmt.Errorf("--seed: %d: want 0 (file order), -1 (random) or a positive seed", c.seed)
 	case c.reportsDir == "":

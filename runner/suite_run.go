@@ -16,6 +16,7 @@ func runConformanceSuite(ctx context.Context, req suiteRequest) ([]byte, bool, e
 		Concurrency:    req.concurrency,
 		RequestTimeout: req.timeout,
 		Seed:           req.seed,
+		RunID:          req.runID,
 		Redact:         req.redact,
 		Console:        req.console,
 		Format:         req.format,
