@@ -33,6 +33,7 @@ func (s *Server) createEncrypted(x *exchange) *reply {
 		if s.fault.is(faultLeakStage) {
 			rep.message = protocol.InvalidFormat.Message() + ": " + stage.String()
 		}
+		s.applyStageFaults(x.r.Context(), rep, stage)
 		return rep
 	}
 	if !ipChecked && !s.callerAllowed(x, f) {

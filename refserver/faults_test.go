@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -247,6 +248,7 @@ func faultProbes() map[string]probe {
 // TestNamedFaults: each named fault changes what its probe observes.
 func TestNamedFaults(t *testing.T) {
 	probes := faultProbes()
+	maps.Copy(probes, stageFaultProbes())
 	for _, nf := range namedFaults {
 		t.Run(nf.name, func(t *testing.T) {
 			p, ok := probes[nf.name]

@@ -83,6 +83,7 @@ func (h *harness) flow(condition, kind string) *Flow {
 type result struct {
 	status int
 	header http.Header
+	closed bool // the server closes the connection (Go moves Connection: close here)
 	raw    []byte
 	body   struct {
 		Code        protocol.Code `json:"api-response-code"`
@@ -121,7 +122,7 @@ func (h *harness) do(method, path string, body []byte, headers map[string]string
 		h.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	r := &result{status: resp.StatusCode, header: resp.Header}
+	r := &result{status: resp.StatusCode, header: resp.Header, closed: resp.Close}
 	if r.raw, err = io.ReadAll(resp.Body); err != nil {
 		h.t.Fatal(err)
 	}

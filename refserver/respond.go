@@ -17,6 +17,7 @@ type reply struct {
 	code       protocol.Code
 	message    string // "": the code's message
 	allow      string // the Allow header of a 405
+	closeConn  bool   // Connection: close (only under a fault)
 	logFlow    string // the flow the request was about, for the log only
 
 	flowID                       string
@@ -92,6 +93,9 @@ func (s *Server) write(w http.ResponseWriter, x *exchange, rep *reply) (status i
 	}
 	if rep.allow != "" {
 		h.Set("Allow", rep.allow)
+	}
+	if rep.closeConn {
+		h.Set("Connection", "close")
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

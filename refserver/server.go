@@ -10,6 +10,7 @@
 package refserver
 
 import (
+	"context"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -72,6 +73,8 @@ type Server struct {
 	// dummyAES keys the decryption run for envelopes whose RSA half fails,
 	// so that every failure costs about the same (see openEnvelope).
 	dummyAES []byte
+	// pause waits under the delay-* faults (tests record it instead).
+	pause func(ctx context.Context, d time.Duration)
 }
 
 // flowState is a world flow plus the server's mutable view of it.
@@ -109,6 +112,7 @@ func New(world *World, opts Options) (*Server, error) {
 		pulls:     newPullStore(maxPullRecordsFlow),
 		keyGens:   make(chan struct{}, maxConcurrentKeyGens),
 		dummyAES:  envelope.DeriveAESKey(uuid.NewString()),
+		pause:     sleep,
 	}
 	if s.now == nil {
 		s.now = time.Now

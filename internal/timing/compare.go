@@ -43,7 +43,9 @@ type Class struct {
 }
 
 // Median is the class's median answer time.
-func (c Class) Median() time.Duration { return time.Duration(Median(seconds(c.Samples)) * float64(time.Second)) }
+func (c Class) Median() time.Duration {
+	return time.Duration(Median(seconds(c.Samples)) * float64(time.Second))
+}
 
 // Comparison is the verdict on one pair of classes.
 type Comparison struct {
