@@ -92,6 +92,48 @@ Feature: Malformed envelopes
       | encrypted | dialer | an RSA-encrypted key string that is not base64 |
       | encrypted | dialer | an empty RSA-encrypted key string              |
 
+  # Rule 5.4 and section 3: the RSA value opens only as one PKCS#1 v1.5 encryption block (RFC 8017 7.2.1: 00 02, at least 8 non-zero
+  # padding bytes, a zero, the key string) of a value below the modulus, holding a canonical base64 key string. These are the probes of
+  # padding-oracle (Bleichenbacher) scanners, made with the public key only; each carries an AES half sealed for the key string inside,
+  # so a server that skips the one check a probe aims at opens the envelope. A key string one byte shorter or longer than base64 allows
+  # is 43 or 45 characters beside the harness's 44. (Correctly padded empty and not-base64 key strings are in the outline above.)
+  @status-400 @spec-5.4 @ref
+  Scenario Outline: a Bleichenbacher-class RSA probe is refused with 400 (<endpoint> <kind>): <malformation>
+    Given a healthy <kind> flow
+    And a payload with 1 call to a whitelisted number
+    When the envelope is sent with <malformation>
+    Then the response code is 400 INVALID_FORMAT
+
+    @endpoint-enc-multicast
+    Examples: encrypted multicast
+      | endpoint  | kind      | malformation                                                    |
+      | encrypted | multicast | an RSA block whose first byte is 01                             |
+      | encrypted | multicast | an RSA block of type 01                                         |
+      | encrypted | multicast | an RSA block of type FF                                         |
+      | encrypted | multicast | an RSA block with no zero separator                             |
+      | encrypted | multicast | an RSA block with a zero at padding byte 1                      |
+      | encrypted | multicast | an RSA block with a zero at padding byte 8                      |
+      | encrypted | multicast | an RSA block whose padding string is 5 bytes long               |
+      | encrypted | multicast | an RSA-encrypted key string one byte shorter than base64 allows |
+      | encrypted | multicast | an RSA-encrypted key string one byte longer than base64 allows  |
+      | encrypted | multicast | an RSA value equal to the modulus                               |
+      | encrypted | multicast | an RSA value above the modulus                                  |
+
+    @endpoint-enc-dialer
+    Examples: encrypted dialer
+      | endpoint  | kind   | malformation                                                    |
+      | encrypted | dialer | an RSA block whose first byte is 01                             |
+      | encrypted | dialer | an RSA block of type 01                                         |
+      | encrypted | dialer | an RSA block of type FF                                         |
+      | encrypted | dialer | an RSA block with no zero separator                             |
+      | encrypted | dialer | an RSA block with a zero at padding byte 1                      |
+      | encrypted | dialer | an RSA block with a zero at padding byte 8                      |
+      | encrypted | dialer | an RSA block whose padding string is 5 bytes long               |
+      | encrypted | dialer | an RSA-encrypted key string one byte shorter than base64 allows |
+      | encrypted | dialer | an RSA-encrypted key string one byte longer than base64 allows  |
+      | encrypted | dialer | an RSA value equal to the modulus                               |
+      | encrypted | dialer | an RSA value above the modulus                                  |
+
   # Rule 5.4 and section 3: both fields are canonical standard base64: no line breaks or spaces, no URL alphabet, '=' padding present.
   @status-400 @spec-5.4 @ref
   Scenario Outline: non-canonical base64 is refused with 400 (<endpoint> <kind>): <malformation>
@@ -234,6 +276,17 @@ Feature: Malformed envelopes
       | the AES key sealed for another flow's RSA key                                           |
       | an RSA-encrypted key string that is not base64                                          |
       | an empty RSA-encrypted key string                                                       |
+      | an RSA block whose first byte is 01                                                     |
+      | an RSA block of type 01                                                                 |
+      | an RSA block of type FF                                                                 |
+      | an RSA block with no zero separator                                                     |
+      | an RSA block with a zero at padding byte 1                                              |
+      | an RSA block with a zero at padding byte 8                                              |
+      | an RSA block whose padding string is 5 bytes long                                       |
+      | an RSA-encrypted key string one byte shorter than base64 allows                         |
+      | an RSA-encrypted key string one byte longer than base64 allows                          |
+      | an RSA value equal to the modulus                                                       |
+      | an RSA value above the modulus                                                          |
       | line breaks in requestDigitalSignatureValue                                             |
       | a space in requestEncryptedValue                                                        |
       | the URL-safe base64 alphabet in requestEncryptedValue                                   |
@@ -282,6 +335,17 @@ Feature: Malformed envelopes
       | the AES key sealed for another flow's RSA key                                           |
       | an RSA-encrypted key string that is not base64                                          |
       | an empty RSA-encrypted key string                                                       |
+      | an RSA block whose first byte is 01                                                     |
+      | an RSA block of type 01                                                                 |
+      | an RSA block of type FF                                                                 |
+      | an RSA block with no zero separator                                                     |
+      | an RSA block with a zero at padding byte 1                                              |
+      | an RSA block with a zero at padding byte 8                                              |
+      | an RSA block whose padding string is 5 bytes long                                       |
+      | an RSA-encrypted key string one byte shorter than base64 allows                         |
+      | an RSA-encrypted key string one byte longer than base64 allows                          |
+      | an RSA value equal to the modulus                                                       |
+      | an RSA value above the modulus                                                          |
       | line breaks in requestDigitalSignatureValue                                             |
       | a space in requestEncryptedValue                                                        |
       | the URL-safe base64 alphabet in requestEncryptedValue                                   |
@@ -304,4 +368,64 @@ Feature: Malformed envelopes
       | duplicate "requestEncryptedValue" keys in the envelope                                  |
       | data after the envelope's JSON object                                                   |
       | invalid UTF-8 in the envelope                                                           |
+    Then every response is 400 INVALID_FORMAT, identical apart from request-id
+
+  # Rule 5.4 [ref]: one answer whatever failed. A Bleichenbacher attacker needs only to tell a block with valid padding from one
+  # without: the RSA probes, the correctly padded blocks whose key string is wrong, and envelopes whose RSA half opened (wrong AES
+  # padding, a payload that is not JSON) all get the same answer apart from request-id: HTTP status, headers but Date, body, and
+  # whether the server closes the connection.
+  @status-400 @spec-5.4 @ref @security @endpoint-enc-multicast
+  Scenario: every Bleichenbacher-class RSA probe gets the same answer (multicast)
+    Given a healthy multicast flow
+    And a payload with 1 call to a whitelisted number
+    When each of these malformed envelopes is sent:
+      | malformation                                                    |
+      | an RSA block whose first byte is 01                             |
+      | an RSA block of type 01                                         |
+      | an RSA block of type FF                                         |
+      | an RSA block with no zero separator                             |
+      | an RSA block with a zero at padding byte 1                      |
+      | an RSA block with a zero at padding byte 8                      |
+      | an RSA block whose padding string is 5 bytes long               |
+      | an RSA-encrypted key string one byte shorter than base64 allows |
+      | an RSA-encrypted key string one byte longer than base64 allows  |
+      | an RSA value equal to the modulus                               |
+      | an RSA value above the modulus                                  |
+      | an RSA value one byte shorter than the key                      |
+      | an RSA value one byte longer than the key                       |
+      | an RSA-encrypted key string that is not base64                  |
+      | an empty RSA-encrypted key string                               |
+      | the AES key sealed for another flow's RSA key                   |
+      | PKCS#5 padding bytes that disagree                              |
+      | a sealed payload that is not valid JSON                         |
+    Then every response is 400 INVALID_FORMAT, identical apart from request-id
+
+  # Rule 5.4 [ref]: one answer whatever failed. A Bleichenbacher attacker needs only to tell a block with valid padding from one
+  # without: the RSA probes, the correctly padded blocks whose key string is wrong, and envelopes whose RSA half opened (wrong AES
+  # padding, a payload that is not JSON) all get the same answer apart from request-id: HTTP status, headers but Date, body, and
+  # whether the server closes the connection.
+  @status-400 @spec-5.4 @ref @security @endpoint-enc-dialer
+  Scenario: every Bleichenbacher-class RSA probe gets the same answer (dialer)
+    Given a healthy dialer flow
+    And a payload with 1 call to a whitelisted number
+    When each of these malformed envelopes is sent:
+      | malformation                                                    |
+      | an RSA block whose first byte is 01                             |
+      | an RSA block of type 01                                         |
+      | an RSA block of type FF                                         |
+      | an RSA block with no zero separator                             |
+      | an RSA block with a zero at padding byte 1                      |
+      | an RSA block with a zero at padding byte 8                      |
+      | an RSA block whose padding string is 5 bytes long               |
+      | an RSA-encrypted key string one byte shorter than base64 allows |
+      | an RSA-encrypted key string one byte longer than base64 allows  |
+      | an RSA value equal to the modulus                               |
+      | an RSA value above the modulus                                  |
+      | an RSA value one byte shorter than the key                      |
+      | an RSA value one byte longer than the key                       |
+      | an RSA-encrypted key string that is not base64                  |
+      | an empty RSA-encrypted key string                               |
+      | the AES key sealed for another flow's RSA key                   |
+      | PKCS#5 padding bytes that disagree                              |
+      | a sealed payload that is not valid JSON                         |
     Then every response is 400 INVALID_FORMAT, identical apart from request-id

@@ -30,6 +30,9 @@ type exchange struct {
 
 	status int
 	header http.Header
+	// closed: the server ends the connection after this answer (Go's
+	// client takes Connection: close out of the header and reports it here).
+	closed bool
 	body   []byte
 	err    error
 	took   time.Duration
@@ -91,7 +94,7 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 		return x
 	}
 	defer resp.Body.Close()
-	x.status, x.header = resp.StatusCode, resp.Header
+	x.status, x.header, x.closed = resp.StatusCode, resp.Header, resp.Close
 	x.body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	x.took = time.Since(start)
 	if err != nil {
@@ -127,6 +130,9 @@ func dumpResponse(x *exchange) string {
 	}
 	fmt.Fprintf(&b, "HTTP %d %s (%s)\n", x.status, http.StatusText(x.status), x.took.Round(time.Millisecond))
 	dumpHeader(&b, x.header)
+	if x.closed {
+		b.WriteString("Connection: close\n")
+	}
 	b.WriteString("\n")
 	b.WriteString(dumpBody(x.body, false))
 	if x.err != nil {

@@ -73,6 +73,9 @@ var envelopeMalformations = func() []malformation {
 		{phrase: "data after the envelope's JSON object", build: envelopeTrailingData},
 		{phrase: "invalid UTF-8 in the envelope", build: envelopeInvalidUTF8},
 	}
+	for _, p := range rsaProbes {
+		list = append(list, malformation{phrase: p.phrase, pattern: p.pattern, build: rsaProbeBuilder(p.probe)})
+	}
 	for _, p := range otherPaddings {
 		list = append(list, malformation{phrase: "the AES key sealed with " + p.name + " padding", build: sealedWithPadding(p.name, p.padding)})
 	}

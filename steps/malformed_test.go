@@ -103,6 +103,8 @@ func samplePhrase(t *testing.T, m malformation) string {
 		`the field name "RequestEncryptedValue" instead of "requestEncryptedValue"`,
 		`the field name "requestdigitalsignaturevalue" instead of "requestDigitalSignatureValue"`,
 		`the field name "flowId" instead of "flow-id"`,
+		"an RSA block with a zero at padding byte 8",
+		"an RSA block whose padding string is 5 bytes long",
 	}
 	re := regexp.MustCompile("^" + m.expr() + "$")
 	for _, s := range samples {

@@ -86,8 +86,9 @@ type Suite struct {
 	// flowLocks serialise scenarios using the same rotatable flow: a
 	// rotation in one would invalidate the key another just sealed with.
 	flowLocks sync.Map // flow-id -> *sync.Mutex
-	// exclusive lets a scenario that moves the server's clock run alone:
-	// every scenario holds it for reading, a @clock scenario for writing.
+	// exclusive lets a scenario that moves the server's clock, or measures
+	// answer times, run alone: every scenario holds it for reading, a
+	// @clock or @timing scenario for writing.
 	exclusive sync.RWMutex
 }
 
@@ -180,6 +181,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	st.registerTransportSteps(sc)
 	st.registerECBSteps(sc)
 	st.registerReplaySteps(sc)
+	st.registerTimingSteps(sc)
 }
 
 // cancelled is the error of a step started after the run was cancelled.

@@ -33,7 +33,7 @@ func (st *scenario) allIdentical(num int, name string) error {
 	for i, x := range st.sent.batch {
 		key := "no response: " + fmt.Sprint(x.err)
 		if x.status != 0 {
-			key = fmt.Sprintf("HTTP %d, headers {%s}, body %s", x.status, headerNames(x.header), withoutRequestID(x.body))
+			key = fmt.Sprintf("HTTP %d, %s, headers {%s}, body %s", x.status, connectionHandling(x), headerNames(x.header), withoutRequestID(x.body))
 		}
 		a := byKey[key]
 		if a == nil {
@@ -57,7 +57,7 @@ func (st *scenario) allIdentical(num int, name string) error {
 		for _, a := range answers {
 			fmt.Fprintf(&b, "\n  %s\n    for %s", truncate(a.key, 400), listSome(a.whats, 3))
 		}
-		v.add(fmt.Sprintf("one answer to all %d malformed envelopes, apart from request-id", len(st.sent.batch)), b.String(), "(HTTP status, headers and body)")
+		v.add(fmt.Sprintf("one answer to all %d malformed envelopes, apart from request-id", len(st.sent.batch)), b.String(), "(HTTP status, connection handling, headers and body)")
 	}
 	return st.fail(nil, v)
 }
@@ -100,4 +100,14 @@ func withoutRequestID(body []byte) string {
 	}
 	out, _ := json.Marshal(v)
 	return string(out)
+}
+
+// connectionHandling is whether the server kept the connection open after
+// an answer: a server that closes it only for some failures (as servers
+// vulnerable to ROBOT did) leaks the failure as surely as a message.
+func connectionHandling(x *exchange) string {
+	if x.closed {
+		return "connection closed"
+	}
+	return "connection kept open"
 }

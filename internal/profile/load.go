@@ -13,6 +13,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/timing"
 )
 
 // Load reads and validates a YAML profile. Errors name the file, the line
@@ -152,6 +153,9 @@ func (k *Knobs) resolve() error {
 	}
 	if _, err := protocol.ParseStrictness(string(k.Strictness)); err != nil {
 		return fieldErr(err.Error(), "knobs", "strictness")
+	}
+	if k.TimingSamples < timing.MinSamples {
+		return fieldErr(fmt.Sprintf("%d: want at least %d (with fewer answers per class no difference can reach p < 0.001)", k.TimingSamples, timing.MinSamples), "knobs", "timing-samples")
 	}
 	return nil
 }

@@ -93,6 +93,9 @@ type Knobs struct {
 	// Strictness says whether a failed @ref scenario fails the run
 	// (reference) or is reported as a deviation (documented).
 	Strictness protocol.Strictness `yaml:"strictness"`
+	// TimingSamples is how many answer times the timing scenarios take per
+	// class of failing envelope (at least 10).
+	TimingSamples int `yaml:"timing-samples"`
 }
 
 // TLS configures how the harness trusts an https target.
@@ -129,6 +132,7 @@ func Defaults() Knobs {
 		PullAPI:            protocol.DefaultPullAPI,
 		MessageCheck:       protocol.DefaultMessageCheck,
 		Strictness:         protocol.DefaultStrictness,
+		TimingSamples:      protocol.DefaultTimingSamples,
 	}
 }
 

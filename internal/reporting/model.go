@@ -181,11 +181,13 @@ const (
 	AttachPayload         = "payload"
 	// AttachExchanges summarises a step that sends many requests.
 	AttachExchanges = "exchanges"
+	// AttachTiming is a timing scenario's per-class medians and verdict.
+	AttachTiming = "timing"
 )
 
 // evidenceNames are the attachments shown with a failure, in this order.
 func evidenceNames() []string {
-	return []string{AttachRequest, AttachPayload, AttachResponse, AttachExchanges}
+	return []string{AttachRequest, AttachPayload, AttachResponse, AttachExchanges, AttachTiming}
 }
 
 // Counts are the run's totals by outcome.

@@ -197,7 +197,9 @@ const text = "" +
 	"\n" +
 	"- both envelope values are canonical standard base64 (no line breaks, no\n" +
 	"  spaces, no URL-safe alphabet, `=` padding present);\n" +
-	"- the RSA value is exactly as long as the key's modulus;\n" +
+	"- the RSA value is exactly as long as the key's modulus, below the modulus,\n" +
+	"  and decrypts to one PKCS#1 v1.5 encryption block (RFC 8017 7.2.1: `00 02`,\n" +
+	"  at least 8 non-zero padding bytes, a zero, then `keyB64`);\n" +
 	"- the recovered `keyB64` is non-empty canonical base64;\n" +
 	"- the AES ciphertext is a non-zero multiple of 16 bytes and its PKCS#5\n" +
 	"  padding is valid;\n" +
@@ -377,6 +379,13 @@ const text = "" +
 	"- Whatever step failed, the answer is the same: one code, one message, the\n" +
 	"  same HTTP status, headers and body apart from `request-id`, so that the\n" +
 	"  answer cannot serve as a decryption oracle [ref].\n" +
+	"- The same holds for how the connection is handled (a server that closes it\n" +
+	"  only for some failures leaks them) and for how long the answer takes: an\n" +
+	"  envelope failing at the RSA padding, one failing after RSA (its AES\n" +
+	"  padding) and one failing after AES (its JSON) are answered in times that do\n" +
+	"  not differ measurably [ref]. This project's rule for \"measurably\": answer\n" +
+	"  times sampled interleaved, a Mann-Whitney test with p < 0.001 and medians\n" +
+	"  apart by more than the larger of 5 ms and 20% of the faster median.\n" +
 	"\n" +
 	"### 5.5 A payload missing a mandatory field, or with one of the wrong type: 210 INVALID_MANDATORY_PARAMETERS [ref]\n" +
 	"\n" +

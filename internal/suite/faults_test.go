@@ -23,35 +23,63 @@ var (
 // running only it keeps the matrix fast. wrong-code-N faults use @status-N.
 // A fault missing here runs the whole suite.
 var faultSubset = map[string]string{
-	"skip-checksum":                "@checksum",
-	"checksum-over-ciphertext":     "@checksum",
-	"checksum-per-endpoint":        "@checksum",
-	"checksum-not-atomic":          "@checksum",
-	"checksum-records-refused":     "@checksum",
-	"checksum-never-expires":       "@checksum",
-	"leak-decryption-stage":        "@spec-5.4",
-	"wrong-client-identifier-echo": "@status-200,@status-209",
-	"trust-forwarded-for":          "@spec-5.3",
-	"ip-check-after-open":          "@spec-5.3",
-	"skip-ip-check":                "@spec-5.3",
-	"accept-short-rsa-value":       "@spec-5.4",
-	"accept-lenient-base64":        "@spec-5.4",
-	"accept-duplicate-keys":        "@spec-5.1,@spec-5.4",
-	"accept-trailing-data":         "@spec-5.1,@spec-5.4",
-	"accept-invalid-utf8":          "@spec-5.1,@spec-5.4",
-	"accept-past-start-date":       "@spec-5.12",
-	"accept-other-kind":            "@spec-5.2,@spec-5.7",
-	"ignore-test-whitelist":        "@status-402",
-	"ignore-content-type":          "@transport",
-	"no-body-limit":                "@transport",
-	"http-status-mirror":           "@status-201",
-	"no-request-id":                "@spec-4.2,@endpoint-pull",
-	"keep-old-key":                 "@endpoint-generatekeypair",
-	"encryptdata-random-key":       "@endpoint-encryptdata",
-	"pull-cross-flow":              "@endpoint-pull",
-	"panic-on-create":              "@status-200",
-	"empty-call-list-as-210":       "@status-302",
-	"upper-case-messages":          "@status-202",
+	"skip-checksum":                   "@checksum",
+	"checksum-over-ciphertext":        "@checksum",
+	"checksum-per-endpoint":           "@checksum",
+	"checksum-not-atomic":             "@checksum",
+	"checksum-records-refused":        "@checksum",
+	"checksum-never-expires":          "@checksum",
+	"leak-decryption-stage":           "@spec-5.4",
+	"close-connection-on-rsa-failure": "@spec-5.4 && @security",
+	"delay-after-rsa":                 "@timing",
+	"delay-bad-payload":               "@timing",
+	"wrong-client-identifier-echo":    "@status-200,@status-209",
+	"trust-forwarded-for":             "@spec-5.3",
+	"ip-check-after-open":             "@spec-5.3",
+	"skip-ip-check":                   "@spec-5.3",
+	"accept-short-rsa-value":          "@spec-5.4",
+	"accept-lenient-base64":           "@spec-5.4",
+	"accept-duplicate-keys":           "@spec-5.1,@spec-5.4",
+	"accept-trailing-data":            "@spec-5.1,@spec-5.4",
+	"accept-invalid-utf8":             "@spec-5.1,@spec-5.4",
+	"accept-past-start-date":          "@spec-5.12",
+	"accept-other-kind":               "@spec-5.2,@spec-5.7",
+	"ignore-test-whitelist":           "@status-402",
+	"ignore-content-type":             "@transport",
+	"no-body-limit":                   "@transport",
+	"http-status-mirror":              "@status-201",
+	"no-request-id":                   "@spec-4.2,@endpoint-pull",
+	"keep-old-key":                    "@endpoint-generatekeypair",
+	"encryptdata-random-key":          "@endpoint-encryptdata",
+	"pull-cross-flow":                 "@endpoint-pull",
+	"panic-on-create":                 "@status-200",
+	"empty-call-list-as-210":          "@status-302",
+	"upper-case-messages":             "@status-202",
+}
+
+// mustCatch names scenarios that must fail under a fault, beyond "at least
+// one": the oracle checks, where passing by accident would go unnoticed.
+var mustCatch = map[string][]string{
+	"leak-decryption-stage": {
+		"every Bleichenbacher-class RSA probe gets the same answer (multicast)",
+		"every Bleichenbacher-class RSA probe gets the same answer (dialer)",
+		"every malformed envelope gets the same answer (multicast)",
+		"every malformed envelope gets the same answer (dialer)",
+	},
+	"close-connection-on-rsa-failure": {
+		"every Bleichenbacher-class RSA probe gets the same answer (multicast)",
+		"every Bleichenbacher-class RSA probe gets the same answer (dialer)",
+		"every malformed envelope gets the same answer (multicast)",
+		"every malformed envelope gets the same answer (dialer)",
+	},
+	"delay-after-rsa": {
+		"envelopes failing at the RSA padding, the AES padding and the payload JSON are answered alike in time (multicast)",
+		"envelopes failing at the RSA padding, the AES padding and the payload JSON are answered alike in time (dialer)",
+	},
+	"delay-bad-payload": {
+		"envelopes failing at the RSA padding, the AES padding and the payload JSON are answered alike in time (multicast)",
+		"envelopes failing at the RSA padding, the AES padding and the payload JSON are answered alike in time (dialer)",
+	},
 }
 
 func subsetFor(f refserver.Fault) string {
@@ -72,6 +100,11 @@ func subsetFor(f refserver.Fault) string {
 func TestFaultMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the fault matrix runs the suite once per fault")
+	}
+	for name := range mustCatch {
+		if _, err := refserver.ParseFault(name); err != nil {
+			t.Errorf("mustCatch: %v", err)
+		}
 	}
 	start := time.Now()
 	type row struct {
@@ -123,6 +156,11 @@ func TestFaultMatrix(t *testing.T) {
 			t.Errorf("fault %s (%s) was not caught: all %d scenarios of %q passed", f.Name(), f.Description(), len(scenarios), r.subset)
 		}
 		sort.Strings(r.failed)
+		for _, name := range mustCatch[f.Name()] {
+			if i := sort.SearchStrings(r.failed, name); i == len(r.failed) || r.failed[i] != name {
+				t.Errorf("fault %s (%s): the scenario %q passed; it must fail", f.Name(), f.Description(), name)
+			}
+		}
 		rows = append(rows, r)
 	}
 	var b strings.Builder

@@ -1,0 +1,106 @@
+package suite_test
+
+import (
+	"flag"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+)
+
+var timingRuns = flag.Int("timing.runs", 0, "run the @timing scenarios this many times under each delay fault and without one (TestTimingRepeated; 20 shows the finding rule's record)")
+
+// TestTimingRepeated shows the timing check's record: every run against a
+// server that delays one class of failure by 40 ms must fail, every run
+// against the correct server must pass. It runs only when asked, since
+// it takes minutes:
+//
+//	go test ./internal/suite/ -run TestTimingRepeated -timing.runs=20 -v
+func TestTimingRepeated(t *testing.T) {
+	if testing.Short() || *timingRuns <= 0 {
+		t.Skip("run with -timing.runs=20 (minutes: the @timing scenarios, 20 times under each delay fault and 20 times without)")
+	}
+	for _, name := range []string{"none", "delay-after-rsa", "delay-bad-payload"} {
+		fault, err := refserver.ParseFault(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFail := !fault.IsZero()
+		var wrong int
+		medians := map[string][]time.Duration{}
+		for run := 1; run <= *timingRuns; run++ {
+			scenarios := runTiming(t, fault)
+			for _, sc := range scenarios {
+				failed := sc.Status == "failed"
+				if failed != wantFail {
+					wrong++
+					t.Errorf("%s, run %d: %s is %s\n%s\n%s", name, run, sc.Name, sc.Status, sc.Error, strings.Join(sc.Attachments["timing"], "\n"))
+				}
+				for class, d := range classMedians(sc.Attachments["timing"]) {
+					medians[class] = append(medians[class], d)
+				}
+			}
+		}
+		verdict := "passed"
+		if wantFail {
+			verdict = "caught"
+		}
+		t.Logf("fault %s: %d of %d runs %s (2 scenarios each)", name, *timingRuns-wrong, *timingRuns, verdict)
+		var classes []string
+		for c := range medians {
+			classes = append(classes, c)
+		}
+		sort.Strings(classes)
+		for _, c := range classes {
+			ds := medians[c]
+			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+			t.Logf("  %-27s per-scenario medians: min %s, median %s, max %s", c, ds[0].Round(10*time.Microsecond), ds[len(ds)/2].Round(10*time.Microsecond), ds[len(ds)-1].Round(10*time.Microsecond))
+		}
+	}
+}
+
+// runTiming runs the @timing scenarios once against a fresh server.
+func runTiming(t *testing.T, fault refserver.Fault) []*suite.Scenario {
+	t.Helper()
+	tg := startReference(t, fault)
+	defer tg.Close()
+	ctx, cancel := runContext(t)
+	defer cancel()
+	res, err := suite.Run(ctx, suite.Config{
+		Profile: tg.Profile, Tags: "@timing", Redact: true,
+		HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenarios, err := res.Scenarios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scenarios) != 2 {
+		t.Fatalf("%d @timing scenarios, want 2", len(scenarios))
+	}
+	return scenarios
+}
+
+var medianLine = regexp.MustCompile(`(?m)^(.+?)\s+median\s+(\S+)\s+\(`)
+
+// classMedians reads the per-class medians from a timing attachment.
+func classMedians(attachments []string) map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, a := range attachments {
+		for _, m := range medianLine.FindAllStringSubmatch(a, -1) {
+			if d, err := time.ParseDuration(strings.ReplaceAll(m[2], "µ", "u")); err == nil {
+				out[strings.TrimSpace(m[1])] = d
+			} else {
+				panic(fmt.Sprintf("timing attachment: %q: %v", m[0], err))
+			}
+		}
+	}
+	return out
+}
