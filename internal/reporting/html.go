@@ -30,6 +30,7 @@ type htmlView struct {
 	Warnings []*Scenario
 	// Deviations are failed @ref scenarios under strictness: documented.
 	Deviations []*Scenario
+	Timing     []timingView
 	Skipped    []reasonGroup
 	NotRun     []reasonGroup
 	Features   []featureGroup
@@ -94,6 +95,7 @@ func newHTMLView(run *Run) htmlView {
 		Expected:   run.Select(FailedAsExpected),
 		Warnings:   run.Select(Warning),
 		Deviations: run.Select(Deviation),
+		Timing:     timingViews(run),
 		Skipped:    groupByReason(run.Select(Skipped)),
 		NotRun:     groupByReason(run.Select(NotRun)),
 		Features:   groupByFeature(run.Scenarios),
@@ -146,6 +148,24 @@ func groupByFeature(scenarios []*Scenario) []featureGroup {
 		groups[i].Counts[sc.Outcome]++
 	}
 	return groups
+}
+
+// timingView is one timing scenario's per-class medians and verdict.
+type timingView struct {
+	Scenario *Scenario
+	Table    string
+}
+
+// timingViews are the scenarios that measured answer times (attachment
+// AttachTiming), in run order.
+func timingViews(run *Run) []timingView {
+	var out []timingView
+	for _, sc := range run.Scenarios {
+		if t := attachmentText(sc, AttachTiming); t != "" {
+			out = append(out, timingView{Scenario: sc, Table: t})
+		}
+	}
+	return out
 }
 
 // evidenceView is one attachment as shown under a scenario.
