@@ -114,6 +114,7 @@ func TestLoadErrorsNameFileLineAndField(t *testing.T) {
 		{"bad policy", "http-status-policy: any", "http-status-policy: sometimes", []string{":18:", "knobs.http-status-policy"}},
 		{"bad window", "checksum-window: 1h", "checksum-window: -1h", []string{":19:", "knobs.checksum-window"}},
 		{"bad duration", "checksum-window: 1h", "checksum-window: a day", []string{"line 19"}},
+		{"too few timing samples", "checksum-window: 1h", "checksum-window: 1h\n  timing-samples: 5", []string{":20:", "knobs.timing-samples", "at least 10"}},
 		{"bad target", "target: https://central.example.test", "target: central.example.test", []string{":2:", "target"}},
 		{"bad message check", "checksum-window: 1h", "checksum-window: 1h\n  message-check: loose", []string{":20:", "knobs.message-check", `"loose" is not one of exact, case-insensitive, off`}},
 		{"bad strictness", "checksum-window: 1h", "checksum-window: 1h\n  strictness: lenient", []string{":20:", "knobs.strictness", `"lenient" is not one of reference, documented`}},
