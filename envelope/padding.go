@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -70,6 +71,33 @@ func (p Padding) oaepHash() hash.Hash {
 		return sha1.New()
 	}
 	return sha256.New()
+}
+
+// EncryptKey RSA-encrypts keyB64 for pub with padding p, as Seal does for
+// requestDigitalSignatureValue (spec section 3, step 6). It is exported for
+// callers that build envelopes field by field: servers' tests that need an
+// envelope Seal would refuse to make.
+func (p Padding) EncryptKey(random io.Reader, pub *rsa.PublicKey, keyB64 []byte) ([]byte, error) {
+	if !p.valid() {
+		return nil, fmt.Errorf("envelope: %v is not a padding", p)
+	}
+	if pub == nil {
+		return nil, errors.New("envelope: EncryptKey needs a public key")
+	}
+	return p.encrypt(random, pub, keyB64)
+}
+
+// DecryptKey undoes EncryptKey with the flow's private key. Unlike OpenKey
+// it takes a value of any length and checks nothing of what it recovers:
+// it is for diagnosing an envelope that did not open, not for opening one.
+func (p Padding) DecryptKey(priv *rsa.PrivateKey, ciphertext []byte) ([]byte, error) {
+	if !p.valid() {
+		return nil, fmt.Errorf("envelope: %v is not a padding", p)
+	}
+	if priv == nil || priv.N == nil {
+		return nil, errors.New("envelope: DecryptKey needs a private key")
+	}
+	return p.decrypt(priv, ciphertext)
 }
 
 func (p Padding) encrypt(random io.Reader, pub *rsa.PublicKey, msg []byte) ([]byte, error) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/internal/certify"
 	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
-	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -116,11 +116,11 @@ func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdou
 
 	// The run's key strings become known as it goes: each line is masked
 	// with the secrets known when it is printed.
-	redactor := func() *reporting.Redactor {
+	redactor := func() *redact.Redactor {
 		if !cfg.redact {
-			return reporting.Disabled()
+			return redact.Disabled()
 		}
-		return reporting.NewRedactor(run.Secrets()...)
+		return redact.New(run.Secrets()...)
 	}
 	fmt.Fprintf(stdout, "Kairos client certification: %s %s\nclient command: %s (timeout %s per run)\n\n",
 		cfg.vendor, cfg.clientVersion, redactor().String(cfg.clientCmd), cfg.timeout)

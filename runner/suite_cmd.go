@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 )
@@ -84,9 +85,9 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 		return exitUsage
 	}
 	defer tgt.Close()
-	redactor := reporting.Disabled()
+	redactor := redact.Disabled()
 	if cfg.redact {
-		redactor = reporting.NewRedactor(tgt.Profile.Secrets()...)
+		redactor = redact.New(tgt.Profile.Secrets()...)
 	}
 	note, err := probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
 	if err != nil && ctx.Err() == nil {
@@ -103,7 +104,7 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 // runTarget is a resolved and probed target, shared by the repetitions.
 type runTarget struct {
 	tgt      *target.Target
-	redactor *reporting.Redactor
+	redactor *redact.Redactor
 	note     string // the probe's warning, if any
 	probed   bool   // false: interrupted while probing, nothing may run
 }
@@ -127,7 +128,7 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 	var cucumber []byte
 	godogFailed := false
 	if t.probed { // else interrupted while probing: nothing ran, the reports say so
-		console := reporting.NewLineWriter(stdout, t.redactor)
+		console := redact.NewLineWriter(stdout, t.redactor)
 		var runErr error
 		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
 			target: t.tgt, featureFS: sel.source.fsys, featurePaths: sel.paths, tags: cfg.tags,
@@ -151,7 +152,7 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 
 // report judges the run, writes the reports and picks the exit code.
 func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta, cause string, cucumber []byte, godogFailed bool,
-	redactor *reporting.Redactor, summary bool, stdout, stderr io.Writer) int {
+	redactor *redact.Redactor, summary bool, stdout, stderr io.Writer) int {
 	run, err := reporting.Build(meta, cucumber, reporting.Options{
 		Redactor: redactor, KnownFailing: sel.known, InterruptCause: cause, Strictness: meta.Strictness,
 	})

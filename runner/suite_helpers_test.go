@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -124,7 +125,7 @@ func readReports(t *testing.T, dir string, meta reporting.Meta) *reporting.Run {
 			t.Errorf("temporary file %s left in the reports directory", e.Name())
 		}
 	}
-	run, err := reporting.Build(meta, cucumber, reporting.Options{Redactor: reporting.Disabled()})
+	run, err := reporting.Build(meta, cucumber, reporting.Options{Redactor: redact.Disabled()})
 	if err != nil {
 		t.Fatal(err)
 	}

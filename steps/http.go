@@ -17,6 +17,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 )
 
 // maxResponseBytes bounds what the harness reads of a response.
@@ -164,7 +165,7 @@ func dumpBody(body []byte, pretty bool) string {
 		return "(empty body)"
 	}
 	if !utf8.Valid(body) {
-		return fmt.Sprintf("(%d bytes, not UTF-8; base64: %s)", len(body), shorten(base64.StdEncoding.EncodeToString(body)))
+		return fmt.Sprintf("(%d bytes, not UTF-8; base64: %s)", len(body), evidence.ShortenValue(base64.StdEncoding.EncodeToString(body)))
 	}
 	if pretty && gjson.ValidBytes(body) {
 		var buf bytes.Buffer
@@ -172,7 +173,7 @@ func dumpBody(body []byte, pretty bool) string {
 			body = buf.Bytes()
 		}
 	}
-	return shortenFields(string(body))
+	return evidence.ShortenEnvelope(string(body))
 }
 
 // summary is one line about an exchange, for failures and batch evidence.

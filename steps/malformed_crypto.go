@@ -3,9 +3,6 @@ package steps
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
 	"fmt"
 	"strconv"
 
@@ -245,18 +242,6 @@ func sealedWithPadding(name string, p envelope.Padding) builder {
 	}
 }
 
-// rsaEncrypt encrypts msg for pub with a padding, as envelope.Seal does.
-func rsaEncrypt(pub *rsa.PublicKey, p envelope.Padding, msg []byte) ([]byte, error) {
-	switch p {
-	case envelope.OAEPSHA1:
-		return rsa.EncryptOAEP(sha1.New(), rand.Reader, pub, msg, nil)
-	case envelope.OAEPSHA256:
-		return rsa.EncryptOAEP(sha256.New(), rand.Reader, pub, msg, nil)
-	default:
-		return rsa.EncryptPKCS1v15(rand.Reader, pub, msg)
-	}
-}
-
 func keyStringNotBase64(st *scenario, payload []byte, _ []string) ([]byte, error) {
 	return sealWithKeyString(st, payload, "not base64: k3y!")
 }
@@ -273,7 +258,7 @@ func sealWithKeyString(st *scenario, payload []byte, keyB64 string) ([]byte, err
 	if pub == nil {
 		return nil, stepError("the profile gives no public key for %s", st.target.role)
 	}
-	rv, err := rsaEncrypt(pub, st.knobs().RSAPadding, []byte(keyB64))
+	rv, err := st.knobs().RSAPadding.EncryptKey(rand.Reader, pub, []byte(keyB64))
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -254,7 +255,7 @@ func (st *scenario) sameAsLocalSeal() error {
 	var v verdict
 	if st.responseOK(st.sent.last, &v) {
 		v.match(st.sent.last.body, "requestEncryptedValue", gomega.Equal(want),
-			"the harness's own AES-128-ECB of requestValue under the same aesKey (ECB is deterministic): "+shorten(want))
+			"the harness's own AES-128-ECB of requestValue under the same aesKey (ECB is deterministic): "+evidence.ShortenValue(want))
 	}
 	return st.fail(st.sent.last, v)
 }
@@ -263,7 +264,7 @@ func (st *scenario) sameAsPublished() error {
 	want := st.s.vector.RequestEncryptedValue
 	var v verdict
 	if st.responseOK(st.sent.last, &v) {
-		v.match(st.sent.last.body, "requestEncryptedValue", gomega.Equal(want), "the published requestEncryptedValue "+shorten(want))
+		v.match(st.sent.last.body, "requestEncryptedValue", gomega.Equal(want), "the published requestEncryptedValue "+evidence.ShortenValue(want))
 	}
 	return st.fail(st.sent.last, v)
 }

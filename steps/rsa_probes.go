@@ -74,7 +74,7 @@ func keyLengthProbe(delta int) rsaProbe {
 			k = keyB64 + "A"
 		}
 		_, pub := st.sealTarget()
-		rv, err := rsaEncrypt(pub, st.knobs().RSAPadding, []byte(k))
+		rv, err := st.knobs().RSAPadding.EncryptKey(rand.Reader, pub, []byte(k))
 		return rv, k, err
 	}
 }

@@ -33,8 +33,8 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
-	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 )
 
 // DefaultRequestTimeout bounds every HTTP exchange a step makes.
@@ -81,7 +81,7 @@ type Suite struct {
 	templates map[string]string
 	vector    *publishedVector
 	ids       *idSource
-	redact    *reporting.Redactor
+	redact    *redact.Redactor
 
 	// flowLocks serialise scenarios using the same rotatable flow: a
 	// rotation in one would invalidate the key another just sealed with.

@@ -205,19 +205,14 @@ func paddingMistake(p envelope.Padding) string {
 	return "rsa-padding-" + p.String()
 }
 
+// rsaDecrypt recovers what the RSA value carries under padding p: the
+// envelope's paddings, and Java's OAEP variant that the envelope does not
+// offer.
 func rsaDecrypt(priv *rsa.PrivateKey, p envelope.Padding, c []byte) ([]byte, error) {
-	var opts crypto.DecrypterOpts
-	switch p {
-	case envelope.PKCS1v15:
-		opts = &rsa.PKCS1v15DecryptOptions{}
-	case envelope.OAEPSHA1:
-		opts = &rsa.OAEPOptions{Hash: crypto.SHA1}
-	case envelope.OAEPSHA256:
-		opts = &rsa.OAEPOptions{Hash: crypto.SHA256}
-	case oaepSHA256MGF1SHA1:
-		opts = &rsa.OAEPOptions{Hash: crypto.SHA256, MGFHash: crypto.SHA1}
+	if p == oaepSHA256MGF1SHA1 {
+		return priv.Decrypt(nil, c, &rsa.OAEPOptions{Hash: crypto.SHA256, MGFHash: crypto.SHA1})
 	}
-	return priv.Decrypt(nil, c, opts)
+	return p.DecryptKey(priv, c)
 }
 
 // rsa recovers what the RSA value carries (keyB64, if the client is right).

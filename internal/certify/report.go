@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/atomicfile"
 	"github.com/kairos-conformance/kairos-conformance/internal/spec"
 )
 
@@ -104,7 +104,7 @@ func NewReport(meta Meta, results []*ScenarioResult) *Report {
 	return r
 }
 
-// Redactor masks secrets in text (reporting.Redactor satisfies it).
+// Redactor masks secrets in text (redact.Redactor satisfies it).
 type Redactor interface {
 	String(string) string
 }
@@ -239,7 +239,7 @@ func (r *Report) WriteFiles(dir string) ([]string, error) {
 		data []byte
 	}{{JSONReportFile, jsonData}, {HTMLReportFile, htmlData}} {
 		path := filepath.Join(dir, f.name)
-		if err := reporting.WriteFileAtomic(filepath.Dir(path), filepath.Base(path), f.data); err != nil {
+		if err := atomicfile.Write(filepath.Dir(path), filepath.Base(path), f.data); err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)

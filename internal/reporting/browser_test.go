@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 )
 
 // chromiumFlags keep a headless Chromium off the network (the report must
@@ -30,7 +32,7 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Skip("chromium is not installed (apt-get install -y chromium)")
 	}
 	dir := t.TempDir()
-	run := buildSample(t, Options{Redactor: NewRedactor(canarySecurityID).With(canaryAESKey)})
+	run := buildSample(t, Options{Redactor: redact.New(canarySecurityID).With(canaryAESKey)})
 	if _, err := WriteReports(dir, run); err != nil {
 		t.Fatal(err)
 	}

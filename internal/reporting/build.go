@@ -6,18 +6,18 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/spec"
 )
 
 // Options say how Build judges and redacts a run.
 type Options struct {
 	// Redactor masks secrets in everything Build returns; nil masks the
-	// built-in patterns (see Redactor), Disabled() nothing.
-	Redactor *Redactor
+	// built-in patterns (see redact.Redactor), redact.Disabled() nothing.
+	Redactor *redact.Redactor
 	// KnownFailing lists the scenarios expected to fail; nil lists none.
 	KnownFailing *KnownFailing
 	// InterruptCause is the text of the cancellation's cause (context.Cause,
@@ -67,18 +67,13 @@ func Build(meta Meta, cucumberJSON []byte, opts Options) (*Run, error) {
 	return run, nil
 }
 
-// stepSecret finds a secret written literally in a step, such as
-// `the encryptdata request's "aesKey" is "k3y"`: the value is masked there
-// and wherever else the run carries it (an error message, a dump).
-var stepSecret = regexp.MustCompile(`"(?:` + secretFieldNames + `)" (?:is|as) "([^"]+)"`)
-
+// literalSecrets are the secrets the scenarios' steps write literally
+// (redact.StepSecrets): masked there and wherever else the run carries them.
 func literalSecrets(scenarios []*Scenario) []string {
 	var out []string
 	for _, sc := range scenarios {
 		for _, st := range sc.Steps {
-			for _, m := range stepSecret.FindAllStringSubmatch(st.Text, -1) {
-				out = append(out, m[1])
-			}
+			out = append(out, redact.StepSecrets(st.Text)...)
 		}
 	}
 	return out
@@ -181,7 +176,7 @@ func attachmentText(sc *Scenario, name string) string {
 	return strings.Join(attachmentTexts(sc, name), "; ")
 }
 
-func redactScenario(sc *Scenario, r *Redactor) {
+func redactScenario(sc *Scenario, r *redact.Redactor) {
 	sc.Feature = r.String(sc.Feature)
 	sc.Name = r.String(sc.Name)
 	sc.Reason = r.String(sc.Reason)
@@ -207,7 +202,7 @@ func redactScenario(sc *Scenario, r *Redactor) {
 // redactCucumber masks every string in godog's JSON, attachments included:
 // their bodies are base64 there, so they are decoded, redacted and encoded
 // again. Walking the generic JSON keeps fields this package does not model.
-func redactCucumber(data []byte, r *Redactor) ([]byte, error) {
+func redactCucumber(data []byte, r *redact.Redactor) ([]byte, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return []byte("[]\n"), nil
 	}
@@ -228,7 +223,7 @@ func redactCucumber(data []byte, r *Redactor) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
-func redactJSON(v any, r *Redactor) any {
+func redactJSON(v any, r *redact.Redactor) any {
 	switch v := v.(type) {
 	case string:
 		return r.String(v)

@@ -142,16 +142,3 @@ func TestSplitError(t *testing.T) {
 		t.Errorf("%+v", v)
 	}
 }
-
-func TestShortenEnvelope(t *testing.T) {
-	long := strings.Repeat("A", 680) + "Yw=="
-	got := ShortenEnvelope(`{"requestEncryptedValue": "` + long + `", "flow-id": "HealthM1"}`)
-	want := `{"requestEncryptedValue": "AAAAAAAAAAAAAAAA…AAAAYw== (684 chars)", "flow-id": "HealthM1"}`
-	if got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
-	}
-	short := `{"requestValue": "e30="}`
-	if ShortenEnvelope(short) != short {
-		t.Errorf("a short value is left alone")
-	}
-}

@@ -3,31 +3,11 @@ package reporting
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 )
-
-// envelopeField matches the long base64 (or PEM) values that make evidence
-// unreadable: the envelope's two fields, encryptdata's requestValue, a
-// generated public key.
-var envelopeField = regexp.MustCompile(`("(?:requestEncryptedValue|requestDigitalSignatureValue|requestValue|public-key)"\s*:\s*")((?:[^"\\]|\\.){49,})(")`)
-
-// ShortenEnvelope cuts long envelope values in text to their ends and
-// length, e.g. "q8Jx3R…Yw== (684 chars)": enough to compare two of them by
-// eye, short enough to read the rest.
-func ShortenEnvelope(text string) string {
-	return envelopeField.ReplaceAllStringFunc(text, func(m string) string {
-		g := envelopeField.FindStringSubmatch(m)
-		v := g[2]
-		// Never cut a JSON escape in two: the result stays valid JSON.
-		head, tail := strings.TrimRight(v[:16], `\`), v[len(v)-8:]
-		if v[len(v)-9] == '\\' {
-			tail = v[len(v)-9:]
-		}
-		return g[1] + head + "…" + tail + fmt.Sprintf(" (%d chars)", len(v)) + g[3]
-	})
-}
 
 // PrettyEvidence is an attachment as the HTML report shows it: JSON indented
 // (keys kept in their order), envelope fields shortened.
@@ -35,7 +15,7 @@ func PrettyEvidence(a Attachment) string {
 	data := bytes.TrimSpace(a.Data)
 	var out bytes.Buffer
 	if json.Valid(data) && json.Indent(&out, data, "", "  ") == nil {
-		return ShortenEnvelope(out.String())
+		return evidence.ShortenEnvelope(out.String())
 	}
 	// Not JSON as a whole (say an HTTP dump): indent a JSON body after the
 	// headers if there is one.
@@ -46,7 +26,7 @@ func PrettyEvidence(a Attachment) string {
 			text = text[:i+2] + out.String()
 		}
 	}
-	return ShortenEnvelope(text)
+	return evidence.ShortenEnvelope(text)
 }
 
 // Verdict is a failing step's error split the way the steps write it

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 )
 
 // JUnit XML, written by this package rather than godog's junit formatter,
@@ -155,7 +157,7 @@ func failureText(sc *Scenario) string {
 		}
 	}
 	for _, a := range sc.Evidence(evidenceNames()...) {
-		fmt.Fprintf(&b, "--- %s\n%s\n", a.Name, ShortenEnvelope(string(a.Data)))
+		fmt.Fprintf(&b, "--- %s\n%s\n", a.Name, evidence.ShortenEnvelope(string(a.Data)))
 	}
 	return b.String()
 }

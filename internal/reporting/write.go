@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/atomicfile"
 )
 
 // The report files in the reports directory.
@@ -37,42 +39,10 @@ func WriteReports(dir string, run *Run) ([]string, error) {
 		name string
 		data []byte
 	}{{CucumberFile, CucumberJSON(run)}, {JUnitFile, junit}, {HTMLFile, html}} {
-		if err := WriteFileAtomic(dir, f.name, f.data); err != nil {
+		if err := atomicfile.Write(dir, f.name, f.data); err != nil {
 			return paths, err
 		}
 		paths = append(paths, filepath.Join(dir, f.name))
 	}
 	return paths, nil
-}
-
-// WriteFileAtomic writes data to dir/name through a temporary file in the
-// same directory (so the rename cannot cross file systems), synced before
-// the rename so a crash leaves the old file or the new one, never a torn one.
-func WriteFileAtomic(dir, name string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err = os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
 }

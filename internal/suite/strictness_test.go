@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
@@ -36,7 +37,7 @@ func runWholeSuite(t *testing.T, faultName string, knobs func(*protocol.MessageC
 
 func judge(t *testing.T, cucumber []byte, strictness protocol.Strictness) *reporting.Run {
 	t.Helper()
-	run, err := reporting.Build(reporting.Meta{}, cucumber, reporting.Options{Redactor: reporting.Disabled(), Strictness: strictness})
+	run, err := reporting.Build(reporting.Meta{}, cucumber, reporting.Options{Redactor: redact.Disabled(), Strictness: strictness})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ package certifytest
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -108,7 +107,7 @@ func Seal(payload []byte, flowID string, pub *rsa.PublicKey, m Mistake) (*envelo
 		carried = []byte(k)
 	}
 	rsaEncrypt := func(pub *rsa.PublicKey, msg []byte) ([]byte, error) {
-		return rsa.EncryptPKCS1v15(rand.Reader, pub, msg)
+		return envelope.PKCS1v15.EncryptKey(rand.Reader, pub, msg)
 	}
 	if m.RSA != nil {
 		rsaEncrypt = m.RSA
@@ -144,11 +143,11 @@ func randomKey(n int) string {
 }
 
 func oaepSHA1(pub *rsa.PublicKey, msg []byte) ([]byte, error) {
-	return rsa.EncryptOAEP(sha1.New(), rand.Reader, pub, msg, nil)
+	return envelope.OAEPSHA1.EncryptKey(rand.Reader, pub, msg)
 }
 
 func oaepSHA256(pub *rsa.PublicKey, msg []byte) ([]byte, error) {
-	return rsa.EncryptOAEP(sha256.New(), rand.Reader, pub, msg, nil)
+	return envelope.OAEPSHA256.EncryptKey(rand.Reader, pub, msg)
 }
 
 // mimeBase64 wraps standard base64 at 76 characters with CRLF, as Java's

@@ -1,4 +1,7 @@
-package reporting
+// Package redact masks secrets in what the harness shows: security ids, AES
+// key strings, private keys and phone numbers, in attachments, reports and
+// the console. Redaction is the default; only Disabled turns it off.
+package redact
 
 import (
 	"bytes"
@@ -27,8 +30,8 @@ type Redactor struct {
 	off     bool
 }
 
-// NewRedactor masks the given literal secrets and the built-in patterns.
-func NewRedactor(secrets ...string) *Redactor {
+// New masks the given literal secrets and the built-in patterns.
+func New(secrets ...string) *Redactor {
 	r := &Redactor{}
 	return r.With(secrets...)
 }
@@ -76,6 +79,21 @@ var (
 	// base64 or hex are left alone.
 	phoneNumber = regexp.MustCompile(`\+?(?:91)?[6-9][0-9]{9}`)
 )
+
+// stepSecret finds a secret written literally in a step, such as
+// `the encryptdata request's "aesKey" is "k3y"`.
+var stepSecret = regexp.MustCompile(`"(?:` + secretFieldNames + `)" (?:is|as) "([^"]+)"`)
+
+// StepSecrets returns the secrets a step's text gives literally, so that a
+// report masks them there and wherever else the run carries them (an error
+// message, a dump).
+func StepSecrets(stepText string) []string {
+	var out []string
+	for _, m := range stepSecret.FindAllStringSubmatch(stepText, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
 
 // String masks the secrets in s.
 func (r *Redactor) String(s string) string {
