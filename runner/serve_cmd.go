@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -22,7 +23,7 @@ import (
 const (
 	serveReadHeaderTimeout = 10 * time.Second
 	serveReadTimeout       = 30 * time.Second
-	serveWriteTimeout      = 60 * time.Second
+	serveWriteTimeout      = protocol.KeyGenerationTimeout + 15*time.Second
 	serveIdleTimeout       = 120 * time.Second
 	serveShutdownTimeout   = 10 * time.Second
 )

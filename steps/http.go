@@ -56,6 +56,9 @@ type outgoing struct {
 	sealed *envelope.Sealed
 	// label says what a request of a batch is, for the evidence.
 	label string
+	// minTimeout, when longer than the run's request timeout, is this
+	// request's deadline (generateKeyPair: protocol.KeyGenerationTimeout).
+	minTimeout time.Duration
 }
 
 func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
@@ -77,7 +80,8 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	for k, v := range o.header {
 		x.reqHeader.Set(k, v)
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	timeout := max(s.timeout, o.minTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, o.method, s.base.String()+o.path, bytes.NewReader(o.body))
 	if err != nil {
@@ -90,7 +94,7 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	if err != nil {
 		x.err, x.took = err, time.Since(start)
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
-			x.err = fmt.Errorf("no answer within %s: %w", s.timeout, err)
+			x.err = fmt.Errorf("no answer within %s: %w", timeout, err)
 		}
 		return x
 	}

@@ -90,7 +90,11 @@ func (st *scenario) sendRequest(ctx context.Context, kind string) error {
 	if err != nil {
 		return err
 	}
-	x := st.send(ctx, outgoing{path: reqPaths[kind], body: body})
+	o := outgoing{path: reqPaths[kind], body: body}
+	if kind == reqKeyPair {
+		o.minTimeout = protocol.KeyGenerationTimeout
+	}
+	x := st.send(ctx, o)
 	if kind == reqKeyPair {
 		st.adoptKey(x)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // Client defaults.
@@ -58,18 +59,23 @@ func NewHTTPClient(prof *profile.Profile, opts ClientOptions) (*http.Client, err
 		}
 		tlsConfig.RootCAs = pool
 	}
+	// A request waits for its answer as long as its own deadline says: the
+	// timeout, or protocol.KeyGenerationTimeout for generateKeyPair (the
+	// steps and the probe bound every request with a context deadline).
+	// The client's own bounds leave room for the longer of the two.
+	answerTimeout := max(timeout, protocol.KeyGenerationTimeout)
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
 		TLSClientConfig:       tlsConfig,
 		TLSHandshakeTimeout:   timeout,
-		ResponseHeaderTimeout: timeout,
+		ResponseHeaderTimeout: answerTimeout,
 		MaxIdleConnsPerHost:   conns,
 		IdleConnTimeout:       90 * time.Second,
 	}
 	return &http.Client{
 		Transport:     transport,
-		Timeout:       timeout,
+		Timeout:       answerTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}, nil
 }

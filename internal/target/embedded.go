@@ -8,15 +8,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
 // Timeouts of the in-process server. Writes allow for generateKeyPair,
-// which makes a 4096-bit key unless Options.KeyBits says otherwise.
+// which makes a 4096-bit key unless Options.KeyBits says otherwise, for as
+// long as the harness waits for it.
 const (
 	embeddedReadHeaderTimeout = 10 * time.Second
 	embeddedReadTimeout       = 30 * time.Second
-	embeddedWriteTimeout      = 30 * time.Second
+	embeddedWriteTimeout      = protocol.KeyGenerationTimeout + 15*time.Second
 	embeddedIdleTimeout       = time.Minute
 	embeddedShutdownTimeout   = 5 * time.Second
 )

@@ -88,8 +88,10 @@ func TestResolve(t *testing.T) {
 			if tg.Now == nil || time.Since(tg.Now()) > time.Second {
 				t.Error("Now is not the real clock")
 			}
-			if tg.HTTPClient == nil || tg.HTTPClient.Timeout != target.DefaultTimeout {
-				t.Errorf("HTTPClient %+v, want one with the default timeout", tg.HTTPClient)
+			// The client's own bound leaves room for generateKeyPair; each
+			// request's deadline (the timeout) is the steps' context.
+			if tg.HTTPClient == nil || tg.HTTPClient.Timeout != max(target.DefaultTimeout, protocol.KeyGenerationTimeout) {
+				t.Errorf("HTTPClient %+v, want one bounded by the key-generation timeout", tg.HTTPClient)
 			}
 		})
 	}
