@@ -33,16 +33,20 @@ func (s *Server) parseCalls(raw []json.RawMessage, now time.Time) ([]callRequest
 			return nil, false
 		}
 		var c callRequest
-		if c.clientID, ok = jsonString(m["client-identifier"]); !ok || c.clientID == "" {
+		if c.clientID, ok = s.str(m, "client-identifier"); !ok || c.clientID == "" {
 			return nil, false
 		}
-		if c.startTime, ok = jsonString(m["start-time"]); !ok || !s.validStartTime(c.startTime, now) {
+		if c.startTime, ok = s.str(m, "start-time"); !ok || !s.validStartTime(c.startTime, now) {
 			return nil, false
 		}
-		if c.numbers, ok = jsonStrings(m["contact-numbers"]); !ok || len(c.numbers) == 0 {
+		if c.numbers, ok = s.strs(m["contact-numbers"]); !ok || len(c.numbers) == 0 {
 			return nil, false
 		}
-		if keys, present := m["keys"]; present && !validKeys(keys) {
+		keys, present := m["keys"]
+		if present && isNull(keys) && s.fault.is(faultKeysNullAsMissing) {
+			present = false
+		}
+		if (present && !s.validKeys(keys)) || (!present && s.fault.is(faultKeysRequired)) {
 			return nil, false
 		}
 		calls = append(calls, c)
@@ -54,15 +58,15 @@ func (s *Server) parseCalls(raw []json.RawMessage, now time.Time) ([]callRequest
 // date or later, "today" being now's date in the start-time's own offset. A
 // past time today is fine: the call starts at once.
 func (s *Server) validStartTime(v string, now time.Time) bool {
-	if !startTimePattern.MatchString(v) {
-		return false
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
+	t, ok := s.parseStartTime(v)
+	if !ok {
 		return false
 	}
 	if s.fault.is(faultPastStartDate) {
 		return true
+	}
+	if s.fault.is(faultStartDateUTC) {
+		t, now = t.UTC(), now.UTC()
 	}
 	_, offset := t.Zone()
 	ty, tm, td := t.Date()
@@ -72,7 +76,7 @@ func (s *Server) validStartTime(v string, now time.Time) bool {
 	return !start.Before(today)
 }
 
-func validKeys(raw json.RawMessage) bool {
+func (s *Server) validKeys(raw json.RawMessage) bool {
 	items, ok := jsonArray(raw)
 	if !ok {
 		return false
@@ -82,10 +86,10 @@ func validKeys(raw json.RawMessage) bool {
 		if !ok {
 			return false
 		}
-		if _, ok := jsonString(m["name"]); !ok {
+		if _, ok := s.str(m, "name"); !ok {
 			return false
 		}
-		if _, ok := jsonString(m["value"]); !ok {
+		if _, ok := s.str(m, "value"); !ok {
 			return false
 		}
 	}
@@ -123,7 +127,7 @@ func (s *Server) judgeCalls(calls []callRequest, test bool, f *flowState) ([]pro
 	for i, c := range calls {
 		codes[i] = protocol.Success
 		for _, n := range c.numbers {
-			national, _ := nationalNumber(n)
+			national, _ := s.contactNumber(n)
 			if test && !f.testPhones[national] && !s.fault.is(faultIgnoreTestWhitelist) {
 				codes[i] = protocol.PhoneNotWhitelisted
 				break
@@ -131,7 +135,7 @@ func (s *Server) judgeCalls(calls []callRequest, test bool, f *flowState) ([]pro
 		}
 		if codes[i] == protocol.Success {
 			for _, n := range c.numbers {
-				if _, ok := nationalNumber(n); !ok {
+				if _, ok := s.contactNumber(n); !ok {
 					codes[i] = protocol.InvalidContactNumber
 					break
 				}

@@ -2,7 +2,6 @@ package refserver
 
 import (
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"net/netip"
@@ -69,24 +68,25 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 	}
 	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: logFlow} }
 
-	v, err := stringFields(p, "api-version", "security-id", "flow-id")
+	v, ok := s.fields(p, "api-version", "security-id", "flow-id")
+	s.required(p["calls"])
 	callsRaw, isList := jsonArray(p["calls"])
-	if err != nil || !isList { // rule 5
+	if !ok || !isList { // rule 5
 		return refuse(protocol.InvalidMandatoryParameters)
 	}
-	apiVersion, securityID, flowID := v[0], v[1], v[2]
+	apiVersion, securityID, flowID := s.apiVersion(v[0]), v[1], v[2]
 	if apiVersion != "1.0" && apiVersion != "TEST" { // rule 6
 		return refuse(protocol.InvalidAPIVersion)
 	}
 	f, ok := s.flowOfKind(flowID, x.route.kind) // rule 7
-	if !ok || (outer != nil && outer.ID != flowID) {
+	if !ok || (outer != nil && outer != f) {
 		return refuse(protocol.InvalidFlowID)
 	}
 	logFlow = f.ID
 	if outer == nil && !s.callerAllowed(x, f) { // rule 3, plain endpoints
 		return refuse(protocol.IPNotWhitelisted)
 	}
-	if subtle.ConstantTimeCompare([]byte(securityID), []byte(f.SecurityID)) != 1 { // rule 8
+	if !s.securityIDMatches(securityID, f) { // rule 8
 		return refuse(protocol.InvalidSecurityID)
 	}
 	test := apiVersion == "TEST"
@@ -97,7 +97,7 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 		return refuse(protocol.InvalidMandatoryParameters)
 	case len(callsRaw) == 0: // rule 10
 		return refuse(protocol.EmptyCallList)
-	case len(callsRaw) > protocol.MaxCallsPerRequest: // rule 11
+	case s.tooMany(len(callsRaw), protocol.MaxCallsPerRequest, faultCallsLimitEarly, faultCallsLimitLate): // rule 11
 		return refuse(protocol.MaxDataListSizeExceeded)
 	}
 	now := s.now()
@@ -125,7 +125,7 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 
 // flowOfKind finds a flow served by endpoints of kind.
 func (s *Server) flowOfKind(id, kind string) (*flowState, bool) {
-	f, ok := s.flows[id]
+	f, ok := s.lookupFlow(id)
 	if !ok || (f.Kind != kind && !s.fault.is(faultOtherKind)) {
 		return nil, false
 	}

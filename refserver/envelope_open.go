@@ -17,8 +17,8 @@ func (s *Server) parseEnvelope(body []byte) (*envelope.Envelope, bool) {
 	if err != nil {
 		return nil, false
 	}
-	v, err := stringFields(members, "requestEncryptedValue", "requestDigitalSignatureValue", "flow-id")
-	if err != nil {
+	v, ok := s.fields(members, "requestEncryptedValue", "requestDigitalSignatureValue", "flow-id")
+	if !ok {
 		return nil, false
 	}
 	return &envelope.Envelope{RequestEncryptedValue: v[0], RequestDigitalSignatureValue: v[1], FlowID: v[2]}, true

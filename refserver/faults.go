@@ -52,7 +52,8 @@ const (
 	faultUpperCaseMessages      = "upper-case-messages"
 )
 
-// namedFaults describes each named fault; Faults lists them in this order.
+// namedFaults describes each named fault besides the boundary faults
+// (faults_boundary.go); Faults lists them in this order, then those.
 var namedFaults = []struct{ name, desc string }{
 	{faultSkipChecksum, "never answers 201 CHECKSUM_REPEATED: repeats are accepted"},
 	{faultChecksumCiphertext, "encrypted endpoints checksum requestEncryptedValue, so re-sealing a payload with a new AES key is not a repeat"},
@@ -111,7 +112,7 @@ func (f Fault) Description() string {
 	if f.wrong != 0 {
 		return fmt.Sprintf("answers %s where the spec says %s", replacement(f.wrong), f.wrong)
 	}
-	for _, nf := range namedFaults {
+	for _, nf := range allNamed() {
 		if nf.name == f.name {
 			return nf.desc
 		}
@@ -126,7 +127,7 @@ func Faults() []Fault {
 	for _, c := range protocol.All() {
 		out = append(out, wrongCode(c))
 	}
-	for _, nf := range namedFaults {
+	for _, nf := range allNamed() {
 		out = append(out, Fault{name: nf.name})
 	}
 	return out
@@ -143,12 +144,17 @@ func ParseFault(name string) (Fault, error) {
 			return wrongCode(protocol.Code(n)), nil
 		}
 	}
-	for _, nf := range namedFaults {
+	for _, nf := range allNamed() {
 		if nf.name == name {
 			return Fault{name: name}, nil
 		}
 	}
 	return Fault{}, fmt.Errorf("unknown fault %q (run with --fault list, or see refserver.Faults)", name)
+}
+
+// allNamed is every named fault: namedFaults, then boundaryFaults.
+func allNamed() []struct{ name, desc string } {
+	return append(namedFaults[:len(namedFaults):len(namedFaults)], boundaryFaults...)
 }
 
 func wrongCode(c protocol.Code) Fault {

@@ -18,7 +18,7 @@ import (
 
 func TestFaultNames(t *testing.T) {
 	all := Faults()
-	if len(all) != len(protocol.All())+len(namedFaults) {
+	if len(all) != len(protocol.All())+len(namedFaults)+len(boundaryFaults) {
 		t.Errorf("%d faults", len(all))
 	}
 	seen := map[string]bool{}
@@ -249,7 +249,8 @@ func faultProbes() map[string]probe {
 func TestNamedFaults(t *testing.T) {
 	probes := faultProbes()
 	maps.Copy(probes, stageFaultProbes())
-	for _, nf := range namedFaults {
+	maps.Copy(probes, boundaryProbes())
+	for _, nf := range allNamed() {
 		t.Run(nf.name, func(t *testing.T) {
 			p, ok := probes[nf.name]
 			if !ok {

@@ -39,6 +39,9 @@ func (s *Server) object(data []byte) (map[string]json.RawMessage, error) {
 	if err := json.Unmarshal(data, &members); err != nil {
 		return nil, err
 	}
+	if s.fault.is(faultFieldNamesAnyCase) {
+		foldFieldNames(members)
+	}
 	return members, nil
 }
 

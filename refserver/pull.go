@@ -1,7 +1,6 @@
 package refserver
 
 import (
-	"crypto/subtle"
 	"sync"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
@@ -77,15 +76,15 @@ func (s *Server) pull(x *exchange) *reply {
 	if err != nil {
 		return &reply{code: protocol.InvalidFormat}
 	}
-	v, err := stringFields(p, "api-version", "security-id", "flow-id")
-	if _, present := p["phonon-uuids"]; err != nil || !present {
+	v, ok := s.fields(p, "api-version", "security-id", "flow-id")
+	if _, present := p["phonon-uuids"]; !ok || !present {
 		return &reply{code: protocol.InvalidMandatoryParameters}
 	}
 	apiVersion, securityID, flowID := v[0], v[1], v[2]
 	if apiVersion != "2.0" {
 		return &reply{code: protocol.InvalidAPIVersion}
 	}
-	f, ok := s.flows[flowID]
+	f, ok := s.lookupFlow(flowID)
 	if !ok {
 		return &reply{code: protocol.InvalidFlowID}
 	}
@@ -93,10 +92,10 @@ func (s *Server) pull(x *exchange) *reply {
 	if !s.callerAllowed(x, f) {
 		return refuse(protocol.IPNotWhitelisted)
 	}
-	if subtle.ConstantTimeCompare([]byte(securityID), []byte(f.SecurityID)) != 1 {
+	if !s.securityIDMatches(securityID, f) {
 		return refuse(protocol.InvalidSecurityID)
 	}
-	uuids, ok := jsonStrings(p["phonon-uuids"])
+	uuids, ok := s.strs(p["phonon-uuids"])
 	if !ok || len(uuids) == 0 {
 		return refuse(protocol.InvalidMandatoryParameters)
 	}
@@ -105,7 +104,7 @@ func (s *Server) pull(x *exchange) *reply {
 			return refuse(protocol.InvalidMandatoryParameters)
 		}
 	}
-	if len(uuids) > protocol.MaxUUIDsPerPull {
+	if s.tooMany(len(uuids), protocol.MaxUUIDsPerPull, faultPullLimitEarly, faultPullLimitLate) {
 		return refuse(protocol.MaxDataListSizeExceeded)
 	}
 	data := s.pulls.find(f.ID, uuids, s.fault.is(faultPullCrossFlow))

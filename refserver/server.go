@@ -216,10 +216,7 @@ func (s *Server) serve(w http.ResponseWriter, x *exchange) *reply {
 	if !s.fault.is(faultIgnoreContentType) && !isJSONContentType(x.r.Header.Get("Content-Type")) {
 		return transportError(http.StatusUnsupportedMediaType)
 	}
-	limit := int64(protocol.MaxBodyBytes)
-	if s.fault.is(faultNoBodyLimit) {
-		limit = faultBodyLimit
-	}
+	limit := s.bodyLimit()
 	if x.r.ContentLength > limit {
 		return transportError(http.StatusRequestEntityTooLarge)
 	}

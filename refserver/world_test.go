@@ -35,7 +35,7 @@ func TestReferenceWorld(t *testing.T) {
 			t.Errorf("%s: %+v", role, pf)
 		}
 	}
-	if !slices.Equal(p.Phones.Whitelisted, []string{"7016225597", "9876543210"}) ||
+	if !slices.Equal(p.Phones.Whitelisted, []string{"7016225597", "9876543210", "6123456789", "9123456789"}) ||
 		!slices.Equal(p.Phones.NotWhitelisted, []string{"8123456789"}) || len(p.Phones.Invalid) == 0 {
 		t.Errorf("phones: %+v", p.Phones)
 	}
