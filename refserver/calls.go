@@ -46,7 +46,7 @@ func (s *Server) parseCalls(raw []json.RawMessage, now time.Time) ([]callRequest
 		if present && isNull(keys) && s.fault.is(faultKeysNullAsMissing) {
 			present = false
 		}
-		if (present && !s.validKeys(keys)) || (!present && s.fault.is(faultKeysRequired)) {
+		if (present && !s.validKeys(keys)) || (s.fault.is(faultKeysRequired) && (!present || isEmptyList(keys))) {
 			return nil, false
 		}
 		calls = append(calls, c)
@@ -76,8 +76,13 @@ func (s *Server) validStartTime(v string, now time.Time) bool {
 	return !start.Before(today)
 }
 
-func (s *Server) validKeys(raw json.RawMessage) bool {
+func isEmptyList(raw json.RawMessage) bool {
 	items, ok := jsonArray(raw)
+	return ok && len(items) == 0
+}
+
+func (s *Server) validKeys(raw json.RawMessage) bool {
+	items, ok := s.list(raw)
 	if !ok {
 		return false
 	}

@@ -70,7 +70,7 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 
 	v, ok := s.fields(p, "api-version", "security-id", "flow-id")
 	s.required(p["calls"])
-	callsRaw, isList := jsonArray(p["calls"])
+	callsRaw, isList := s.list(p["calls"])
 	if !ok || !isList { // rule 5
 		return refuse(protocol.InvalidMandatoryParameters)
 	}

@@ -39,6 +39,7 @@ const (
 	faultStripFormatting     = "strip-number-formatting"
 	faultKeysNullAsMissing   = "keys-null-as-missing"
 	faultKeysRequired        = "keys-required"
+	faultSingleValueAsList   = "single-value-as-list"
 )
 
 var boundaryFaults = []struct{ name, desc string }{
@@ -74,5 +75,6 @@ var boundaryFaults = []struct{ name, desc string }{
 	{faultNineDigits, "a number of 9 digits is accepted (length checked as 9 to 10)"},
 	{faultStripFormatting, "spaces, dashes and parentheses are removed from a number before it is checked"},
 	{faultKeysNullAsMissing, "\"keys\": null is taken as no keys instead of being refused"},
-	{faultKeysRequired, "a call without \"keys\" is refused with 210, though keys are optional"},
+	{faultKeysRequired, "a call without keys (no \"keys\", or an empty list) is refused with 210, though keys are optional"},
+	{faultSingleValueAsList, "a lone value where a list is required (contact-numbers, keys, calls) is taken as a list of one, as Jackson's ACCEPT_SINGLE_VALUE_AS_ARRAY does"},
 }

@@ -121,7 +121,8 @@ func boundaryProbes() map[string]probe {
 		faultNineDigits:        p(number("701622559")),
 		faultStripFormatting:   p(number("70162 25597")),
 		faultKeysNullAsMissing: p(firstCall(func(c map[string]any) { c["keys"] = nil })),
-		faultKeysRequired:      p(firstCall(func(c map[string]any) { delete(c, "keys") })),
+		faultKeysRequired:      p(firstCall(func(c map[string]any) { c["keys"] = []any{} })),
+		faultSingleValueAsList: p(firstCall(func(c map[string]any) { c["keys"] = map[string]any{"name": "$flow.key.Name", "value": "Asha"} })),
 	}
 }
 

@@ -51,10 +51,19 @@ func (s *Server) str(m map[string]json.RawMessage, name string) (string, bool) {
 	return v, ok
 }
 
+// list reads a list: exactly a JSON array.
+func (s *Server) list(raw json.RawMessage) ([]json.RawMessage, bool) {
+	items, ok := jsonArray(raw)
+	if !ok && s.fault.is(faultSingleValueAsList) && len(bytes.TrimSpace(raw)) > 0 && !isNull(raw) {
+		return []json.RawMessage{raw}, true
+	}
+	return items, ok
+}
+
 // strs reads a required list of strings.
 func (s *Server) strs(raw json.RawMessage) ([]string, bool) {
 	s.required(raw)
-	items, ok := jsonArray(raw)
+	items, ok := s.list(raw)
 	if !ok {
 		return nil, false
 	}

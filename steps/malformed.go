@@ -93,6 +93,7 @@ var envelopeMalformations = func() []malformation {
 			malformation{pattern: `the field name "([^"]+)" instead of "` + regexp.QuoteMeta(f) + `"`, build: renameField(f)},
 			malformation{phrase: `no "` + f + `" field`, build: dropField(f)},
 			malformation{phrase: `a number as "` + f + `"`, build: numberField(f)},
+			malformation{phrase: `null as "` + f + `"`, build: nullField(f)},
 		)
 	}
 	return list

@@ -182,6 +182,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	st.registerECBSteps(sc)
 	st.registerReplaySteps(sc)
 	st.registerTimingSteps(sc)
+	st.registerClassSteps(sc)
 }
 
 // cancelled is the error of a step started after the run was cancelled.

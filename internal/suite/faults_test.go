@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 var (
 	faultMatrixOut  = flag.String("faultmatrix", "", "write the fault matrix (fault -> scenarios that failed) to this file")
 	faultMatrixFull = flag.Bool("faultmatrix.full", false, "run the whole suite for every fault (slow) and list the scenarios no fault made fail")
+	faultMatrixOnly = flag.String("faultmatrix.only", "", "run only the faults whose name matches this regular expression (skips the every-@boundary-scenario-caught check)")
 )
 
 // faultSubset is the part of the suite that should catch each named fault:
@@ -89,14 +91,18 @@ func subsetFor(f refserver.Fault) string {
 	if n, ok := strings.CutPrefix(f.Name(), "wrong-code-"); ok {
 		return "@status-" + n
 	}
+	if s, ok := boundarySubset[f.Name()]; ok {
+		return s
+	}
 	return faultSubset[f.Name()]
 }
 
 // TestFaultMatrix proves every scenario family can fail: for each fault
 // the reference server can be made to have, the relevant part of the suite
 // runs against a server with that fault and at least one scenario must fail.
-// The table "fault -> scenarios that failed" is logged (and written to
-// -faultmatrix FILE).
+// A boundary fault must fail every scenario written to catch it, and every
+// @boundary scenario must fail under at least one fault. The table "fault
+// -> scenarios that failed" is logged (and written to -faultmatrix FILE).
 func TestFaultMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the fault matrix runs the suite once per fault")
@@ -114,10 +120,18 @@ func TestFaultMatrix(t *testing.T) {
 	}
 	var rows []row
 	everFailed := map[string]bool{}
+	failedNames := map[string]bool{}
 	var all []string
-	for i, f := range refserver.Faults() {
+	only, err := regexp.Compile(*faultMatrixOnly)
+	if err != nil {
+		t.Fatalf("-faultmatrix.only: %v", err)
+	}
+	for _, f := range refserver.Faults() {
+		if !only.MatchString(f.Name()) {
+			continue
+		}
 		subset := subsetFor(f)
-		tg := startReference(t, f)
+		tg := startMatrixReference(t, f)
 		ctx, cancel := runContext(t)
 		res, err := suite.Run(ctx, suite.Config{
 			Profile: tg.Profile, Tags: subset, Redact: true,
@@ -137,12 +151,13 @@ func TestFaultMatrix(t *testing.T) {
 			r.subset = "(all)"
 		}
 		for _, sc := range scenarios {
-			if i == 0 {
+			if len(rows) == 0 {
 				all = append(all, sc.ID())
 			}
 			switch sc.Status {
 			case "failed":
 				everFailed[sc.ID()] = true
+				failedNames[sc.Name] = true
 				r.failed = append(r.failed, sc.Name)
 			case "passed", "skipped":
 			default:
@@ -155,6 +170,7 @@ func TestFaultMatrix(t *testing.T) {
 		if len(r.failed) == 0 {
 			t.Errorf("fault %s (%s) was not caught: all %d scenarios of %q passed", f.Name(), f.Description(), len(scenarios), r.subset)
 		}
+		checkCaught(t, f, scenarios)
 		sort.Strings(r.failed)
 		for _, name := range mustCatch[f.Name()] {
 			if i := sort.SearchStrings(r.failed, name); i == len(r.failed) || r.failed[i] != name {
@@ -162,6 +178,9 @@ func TestFaultMatrix(t *testing.T) {
 			}
 		}
 		rows = append(rows, r)
+	}
+	if *faultMatrixOnly == "" {
+		checkEveryBoundaryScenarioCaught(t, failedNames)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fault matrix: %d faults, %s\n\n", len(rows), time.Since(start).Round(time.Second))
