@@ -15,7 +15,7 @@ import (
 // count one each). Update it when a feature changes: a scenario that
 // silently disappears (a bad tag filter, a broken Examples table) must
 // fail this test.
-const wantScenarios = 357
+const wantScenarios = 482
 
 // TestSuiteAgainstReferenceServer runs every scenario, shuffled, against an
 // in-process reference server: all must pass, none may be skipped,
