@@ -7,14 +7,13 @@ Feature: The valid side of each limit
   (knobs.allow-bulk-calls), skipped with that reason elsewhere.
 
   # Section 2.3 [doc]: a request carries 1 to 500 calls; exactly 500 (knob max-calls-per-request) is within the limit.
-  @status-200 @spec-2.3 @spec-5.11 @doc @bulk @boundary
+  @status-200 @spec-2.3 @doc @bulk @boundary
   Scenario Outline: exactly as many calls as the limit are accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
     And the payload has exactly as many calls as the limit
     When the payload is sent to the <endpoint> endpoint
     Then the response code is 200 SUCCESS
-    And every call-details entry echoes its client-identifier with a phonon-uuid
 
     @endpoint-enc-multicast
     Examples: encrypted multicast

@@ -102,7 +102,7 @@ Feature: Input classes of the request as a whole
       | encrypted | dialer | flow-id                      |
 
   # Rule 5.8 and section 5 [ref]: security-id is compared for equality only: another case, a space, one character more or less, or nothing at all is not the flow's -> 202.
-  @status-202 @spec-2.2 @spec-5.8 @ref @boundary
+  @status-202 @spec-2.2 @spec-5 @spec-5.8 @ref @boundary
   Scenario Outline: a security-id that is the flow's <variant> is refused with 202 (<endpoint> <kind>)
     Given a healthy <kind> flow
     And a payload with 1 call to a whitelisted number
