@@ -35,7 +35,7 @@ func (s *Server) encryptData(x *exchange) *reply {
 	if err != nil {
 		return refuse(protocol.InvalidFormat)
 	}
-	opts := &envelope.SealOptions{Key: aesKey}
+	opts := &envelope.SealOptions{Key: aesKey, Padding: s.padding}
 	if s.fault.is(faultEncryptDataRandomKey) {
 		opts.Key = ""
 	}

@@ -50,7 +50,7 @@ func (s *Server) openEnvelope(env *envelope.Envelope, priv *rsa.PrivateKey) ([]b
 		copy(padded[priv.Size()-len(rsaValue):], rsaValue)
 		rsaValue = padded
 	}
-	keyB64, err := envelope.OpenKey(rsaValue, priv, envelope.PKCS1v15)
+	keyB64, err := envelope.OpenKey(rsaValue, priv, s.padding)
 	if err != nil {
 		// Decrypt anyway, with a key of our own, so that an RSA failure
 		// costs what an AES failure costs: response time must not tell a

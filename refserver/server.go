@@ -54,6 +54,11 @@ type Options struct {
 	// KeyBits is the size of keys made by generateKeyPair (0: 4096). Tests
 	// use 2048 because 4096-bit keys take seconds to generate.
 	KeyBits int
+	// RSAPadding is the padding of requestDigitalSignatureValue the
+	// server opens and encryptdata seals with (zero: PKCS#1 v1.5, the
+	// spec's). Client certification runs an OAEP server for a vendor who
+	// declares OAEP.
+	RSAPadding envelope.Padding
 }
 
 // Server is the reference Kairos server. It is safe for concurrent use; its
@@ -65,6 +70,7 @@ type Server struct {
 	fault     Fault
 	log       *slog.Logger
 	keyBits   int
+	padding   envelope.Padding
 	flows     map[string]*flowState
 	routes    map[string]route
 	checksums *checksumStore
@@ -105,8 +111,11 @@ func New(world *World, opts Options) (*Server, error) {
 	if world == nil || len(world.Flows) == 0 {
 		return nil, errors.New("refserver: a world with at least one flow is needed")
 	}
+	if _, err := envelope.ParsePadding(opts.RSAPadding.String()); err != nil {
+		return nil, fmt.Errorf("refserver: %w", err)
+	}
 	s := &Server{
-		world: world, now: opts.Now, fault: opts.Fault, log: opts.Logger, keyBits: opts.KeyBits,
+		world: world, now: opts.Now, fault: opts.Fault, log: opts.Logger, keyBits: opts.KeyBits, padding: opts.RSAPadding,
 		flows:     map[string]*flowState{},
 		checksums: newChecksumStore(protocol.ChecksumWindow, maxChecksums),
 		pulls:     newPullStore(maxPullRecordsFlow),
