@@ -12,7 +12,7 @@ import (
 )
 
 // wantClientScenarios is the size of the client suite (features/client).
-const wantClientScenarios = 38
+const wantClientScenarios = 50
 
 // TestGodogCLISkipsClientScenarios runs what `godog run --strict` runs from
 // the repository root, restricted to the @client scenarios: with both

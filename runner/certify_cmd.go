@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/certify"
 	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
@@ -22,8 +25,14 @@ Certifies a vendor's Kairos client. The reference server runs on loopback;
 every client scenario (features/client, tagged @client) runs COMMAND with
 sh -c once per request, with KAIROS_URL, KAIROS_FLOW_ID,
 KAIROS_PUBLIC_KEY_FILE, KAIROS_PAYLOAD_FILE, KAIROS_RSA_PADDING, ... set
-(the contract: internal/certify/README.md). The client must seal the payload, POST
-it, print the response body to stdout and exit 0.
+(the contract: internal/certify/README.md). The client must seal the
+payload file's bytes as they are, POST them, print the response body to
+stdout and exit 0, whatever the answer. Scenarios whose payload has
+characters beyond ASCII run a second time with LC_ALL=C and LANG=C.
+
+PKCS#1 v1.5 is required of every client; the OAEP scenarios run when
+--rsa-paddings declares them (e.g. pkcs1v15,oaep-sha256) and are skipped
+otherwise.
 
 Certification is the whole client suite or nothing: there is no tag filter,
 no scenario selection and no known-failing list.
@@ -43,6 +52,9 @@ type certifyConfig struct {
 	reportsDir    string
 	timeout       time.Duration
 	redact        bool
+	// paddings are the RSA paddings the vendor declares: pkcs1v15, the
+	// spec's, always; OAEP ones optionally.
+	paddings []envelope.Padding
 }
 
 func parseCertifyFlags(args []string, stderr io.Writer) (certifyConfig, error) {
@@ -58,6 +70,7 @@ func parseCertifyFlags(args []string, stderr io.Writer) (certifyConfig, error) {
 	fs.StringVar(&cfg.clientVersion, "client-version", "unversioned", "client `version` for the report")
 	fs.StringVar(&cfg.reportsDir, "reports", "reports", "`directory` for certification.json and certification.html")
 	fs.DurationVar(&cfg.timeout, "timeout", certify.DefaultTimeout, "how long one run of the client may take before it counts as hung")
+	paddings := fs.String("rsa-paddings", "pkcs1v15", "comma-separated RSA `paddings` the client supports: pkcs1v15 (required) and optionally oaep-sha1, oaep-sha256 (SHA-256 for the OAEP hash and MGF1)")
 	noRedact := fs.Bool("no-redact", false, "show key strings, security ids and phone numbers in reports and console (local debugging only)")
 	// Flags of `runner run` that certification refuses, so that using one
 	// gets a reason rather than "flag provided but not defined".
@@ -72,6 +85,10 @@ func parseCertifyFlags(args []string, stderr io.Writer) (certifyConfig, error) {
 		return cfg, fmt.Errorf("%w (if it belongs to the client command, quote the command: --client-cmd \"java -jar client.jar\")", err)
 	}
 	cfg.redact = !*noRedact
+	var err error
+	if cfg.paddings, err = parsePaddings(*paddings); err != nil {
+		return cfg, fmt.Errorf("--rsa-paddings: %w", err)
+	}
 	for _, name := range []string{"tags", "known-failing", "name"} {
 		if *refused[name] != "" {
 			return cfg, fmt.Errorf("--%s is not allowed: certification is the whole client suite or nothing (no filters, no known failures)", name)
@@ -86,6 +103,26 @@ func parseCertifyFlags(args []string, stderr io.Writer) (certifyConfig, error) {
 		return cfg, fmt.Errorf("--timeout: %s: want a positive duration", cfg.timeout)
 	}
 	return cfg, nil
+}
+
+// parsePaddings reads --rsa-paddings: known names, no repeats, and
+// pkcs1v15 among them (every client must support the spec's padding).
+func parsePaddings(list string) ([]envelope.Padding, error) {
+	var out []envelope.Padding
+	for _, name := range strings.Split(list, ",") {
+		p, err := envelope.ParsePadding(strings.TrimSpace(name))
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(out, p) {
+			return nil, fmt.Errorf("%s is listed twice", p)
+		}
+		out = append(out, p)
+	}
+	if !slices.Contains(out, envelope.PKCS1v15) {
+		return nil, fmt.Errorf("%q lacks pkcs1v15: the spec's padding is required of every client; OAEP is optional, on top of it", list)
+	}
+	return out, nil
 }
 
 func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -107,7 +144,17 @@ func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdou
 		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
 		return exitUsage
 	}
-	run, err := certify.NewRun(certify.Config{ClientCmd: cfg.clientCmd, Profile: world.Profile(""), Server: srv, Timeout: cfg.timeout})
+	optional := map[envelope.Padding]http.Handler{}
+	for _, p := range cfg.paddings {
+		if p == envelope.PKCS1v15 {
+			continue
+		}
+		if optional[p], err = refserver.New(world, refserver.Options{RSAPadding: p}); err != nil {
+			fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
+			return exitUsage
+		}
+	}
+	run, err := certify.NewRun(certify.Config{ClientCmd: cfg.clientCmd, Profile: world.Profile(""), Server: srv, OptionalPaddings: optional, Timeout: cfg.timeout})
 	if err != nil {
 		fmt.Fprintf(stderr, "runner certify-client: %v\n", err)
 		return exitUsage
@@ -122,11 +169,15 @@ func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdou
 		}
 		return redact.New(run.Secrets()...)
 	}
-	fmt.Fprintf(stdout, "Kairos client certification: %s %s\nclient command: %s (timeout %s per run)\n\n",
-		cfg.vendor, cfg.clientVersion, redactor().String(cfg.clientCmd), cfg.timeout)
+	var paddingNames []string
+	for _, p := range run.Paddings() {
+		paddingNames = append(paddingNames, p.String())
+	}
+	fmt.Fprintf(stdout, "Kairos client certification: %s %s\nclient command: %s (timeout %s per run; RSA paddings %s)\n\n",
+		cfg.vendor, cfg.clientVersion, redactor().String(cfg.clientCmd), cfg.timeout, strings.Join(paddingNames, ", "))
 	progress := func(res *certify.ScenarioResult) {
-		mark := "ok  "
-		if res.Verdict != certify.VerdictPassed {
+		mark := map[string]string{certify.VerdictPassed: "ok  ", certify.VerdictSkipped: "skip"}[res.Verdict]
+		if mark == "" {
 			mark = "FAIL"
 		}
 		fmt.Fprintf(stdout, "  %s  %s / %s (%.2fs)\n", mark, res.Feature, redactor().String(res.Name), res.Seconds)
@@ -134,7 +185,7 @@ func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdou
 
 	started := time.Now()
 	meta := certify.Meta{Vendor: cfg.vendor, ClientVersion: cfg.clientVersion, ClientCommand: cfg.clientCmd,
-		HarnessVersion: harnessVersion(), Started: started}
+		HarnessVersion: harnessVersion(), Started: started, RSAPaddings: paddingNames}
 	if err := clientsteps.RunSuite(ctx, clientsteps.Options{Run: run, Progress: progress}); err != nil {
 		meta.Problem = err.Error()
 	}
@@ -174,8 +225,12 @@ func writeCertifySummary(w io.Writer, r *certify.Report, paths []string) {
 			fmt.Fprintf(w, "  - %s\n", name)
 		}
 	}
-	fmt.Fprintf(w, "\n%s: %d of %d scenarios passed in %.1fs (harness %s, spec %s)\n",
-		strings.ToUpper(r.Verdict), r.Passed, r.Scenarios, r.Seconds, r.HarnessVersion, r.SpecDigest)
+	skipped := ""
+	if r.Skipped > 0 {
+		skipped = fmt.Sprintf(" (%d skipped: optional, not declared)", r.Skipped)
+	}
+	fmt.Fprintf(w, "\n%s: %d of %d scenarios passed%s in %.1fs (harness %s, spec %s, RSA paddings %s)\n",
+		strings.ToUpper(r.Verdict), r.Passed, r.Scenarios, skipped, r.Seconds, r.HarnessVersion, r.SpecDigest, strings.Join(r.RSAPaddings, ", "))
 	if r.Problem != "" {
 		fmt.Fprintf(w, "%s\n", r.Problem)
 	}

@@ -21,10 +21,13 @@ import (
 // harness and a vendor's client. The command is run once per request with
 // these set (on top of the harness's own environment), its working
 // directory the harness's, stdin empty. It must seal the bytes of
-// KAIROS_PAYLOAD_FILE for KAIROS_FLOW_ID (spec section 3), POST the
-// envelope to KAIROS_URL with Content-Type application/json, print the
-// response body to stdout and exit 0, whatever api-response-code the body
-// carries, all within KAIROS_TIMEOUT_SECONDS.
+// KAIROS_PAYLOAD_FILE for KAIROS_FLOW_ID as they are (spec section 3
+// step 1: never re-serialised, never decoded through the platform's
+// charset), POST the envelope to KAIROS_URL with Content-Type
+// application/json, print the response body to stdout and exit 0, whatever
+// api-response-code or HTTP status the answer carries, all within
+// KAIROS_TIMEOUT_SECONDS. README.md in this directory is the contract in
+// full.
 const (
 	EnvURL           = "KAIROS_URL"             // the full URL to POST to: KAIROS_BASE_URL + KAIROS_ENDPOINT
 	EnvBaseURL       = "KAIROS_BASE_URL"        // e.g. http://127.0.0.1:40123 (no trailing slash)
@@ -32,8 +35,8 @@ const (
 	EnvFlowID        = "KAIROS_FLOW_ID"         // the envelope's outer flow-id
 	EnvPublicKeyFile = "KAIROS_PUBLIC_KEY_FILE" // the flow's RSA public key, PEM SubjectPublicKeyInfo
 	EnvPayloadFile   = "KAIROS_PAYLOAD_FILE"    // the inner payload JSON (UTF-8): seal these bytes
-	EnvRSAPadding    = "KAIROS_RSA_PADDING"     // pkcs1v15 (the spec's), oaep-sha1 or oaep-sha256
-	EnvTimeout       = "KAIROS_TIMEOUT_SECONDS" // the harness kills the client after this many seconds
+	EnvRSAPadding    = "KAIROS_RSA_PADDING"     // pkcs1v15 (the spec's, required), oaep-sha1 or oaep-sha256 (SHA-256 for the OAEP hash and MGF1; optional)
+	EnvTimeout       = "KAIROS_TIMEOUT_SECONDS" // decimal seconds, maybe with a fraction; the client is killed no sooner
 	EnvWorkDir       = "KAIROS_WORK_DIR"        // an empty scratch directory, removed when certification ends
 )
 

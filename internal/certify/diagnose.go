@@ -3,7 +3,6 @@ package certify
 import (
 	"crypto"
 	"crypto/rsa"
-	"encoding/base64"
 	"fmt"
 	"math/big"
 	"strings"
@@ -18,9 +17,21 @@ type Finding struct {
 	Want    string // "the AES key must be SHA-256(base64(k))[:16]"
 	Got     string // "the ciphertext decrypts with the raw key string k instead"
 	Mistake string // a stable short name, e.g. "aes-key-raw"
+	// Detail is what is particular to this request (where two payloads
+	// part, the code the server answered): shown on a line of its own, and
+	// left out when failures are grouped.
+	Detail string
 }
 
-func (f Finding) String() string { return f.Rule + ": " + f.Want + "; " + f.Got }
+func (f Finding) String() string {
+	if f.Detail != "" {
+		return f.summary() + "\n" + f.Detail
+	}
+	return f.summary()
+}
+
+// summary is the finding without its Detail.
+func (f Finding) summary() string { return f.Rule + ": " + f.Want + "; " + f.Got }
 
 // Diagnosis explains why an envelope does not open: the stage where the
 // strict Open failed and the known mistakes that account for it.
@@ -31,6 +42,10 @@ type Diagnosis struct {
 	// Recovered says that undoing the findings opens the envelope: they
 	// are the only mistakes.
 	Recovered bool
+	// Payload is the payload the undoing got to, JSON or not (nil if it
+	// got no further than the AES stage): the byte check compares it with
+	// the file, to name a charset mistake behind invalid UTF-8.
+	Payload []byte
 }
 
 // Mistakes lists the findings' short names.
@@ -44,23 +59,31 @@ func (d *Diagnosis) Mistakes() []string {
 
 func (d *Diagnosis) Error() string {
 	var b strings.Builder
-	if d.Stage != 0 {
-		fmt.Fprintf(&b, "the envelope does not open (failed stage: %s)", d.Stage)
-	} else {
-		b.WriteString("the envelope does not open")
-	}
+	b.WriteString(d.header())
 	for _, f := range d.Findings {
 		b.WriteString("\n" + f.String())
 	}
+	b.WriteString(d.footer())
+	return b.String()
+}
+
+func (d *Diagnosis) header() string {
+	if d.Stage != 0 {
+		return fmt.Sprintf("the envelope does not open (failed stage: %s)", d.Stage)
+	}
+	return "the envelope does not open"
+}
+
+func (d *Diagnosis) footer() string {
 	switch {
 	case len(d.Findings) == 0:
-		b.WriteString("\nspec 3: " + d.Detail)
+		return "\nspec 3: " + d.Detail
 	case d.Recovered && len(d.Findings) == 1:
-		b.WriteString("\nUndoing that, the rest of the envelope opens: it is the only mistake found.")
+		return "\nUndoing that, the rest of the envelope opens: it is the only mistake found."
 	case d.Recovered:
-		b.WriteString("\nUndoing those, the rest of the envelope opens: they are the only mistakes found.")
+		return "\nUndoing those, the rest of the envelope opens: they are the only mistakes found."
 	}
-	return b.String()
+	return ""
 }
 
 // Diagnose opens env strictly, as the reference server does. If it does
@@ -92,11 +115,11 @@ func (dg *diagnoser) add(rule, want, got, mistake string) {
 // run undoes one stage after another, leniently, noting every mistake it
 // had to undo; it reports whether it got to a payload JSON object.
 func (dg *diagnoser) run(env *envelope.Envelope) bool {
-	ciphertext, ok := dg.base64Field(env.RequestEncryptedValue, "requestEncryptedValue", "spec 3 step 5")
+	ciphertext, ok := dg.base64Field(env.RequestEncryptedValue, "requestEncryptedValue", "spec 3 step 5", wholeBlocks)
 	if !ok {
 		return false
 	}
-	rsaValue, ok := dg.base64Field(env.RequestDigitalSignatureValue, "requestDigitalSignatureValue", "spec 3 step 6")
+	rsaValue, ok := dg.base64Field(env.RequestDigitalSignatureValue, "requestDigitalSignatureValue", "spec 3 step 6", dg.modulusSized)
 	if !ok {
 		return false
 	}
@@ -111,75 +134,6 @@ func (dg *diagnoser) run(env *envelope.Envelope) bool {
 	return dg.payload(plain)
 }
 
-// base64Field decodes one envelope value, recognising the usual
-// departures from canonical standard base64.
-func (dg *diagnoser) base64Field(s, name, rule string) ([]byte, bool) {
-	if s == "" {
-		dg.add(rule, name+" must be the base64 of its value", "it is empty", "field-empty")
-		return nil, false
-	}
-	if b, err := envelope.DecodeStrict(s); err == nil {
-		return b, true
-	}
-	b, mistake, got := lenientBase64(s)
-	want := name + " must be canonical standard base64 on one line (alphabet A-Z a-z 0-9 + /, with = padding)"
-	if mistake == "" {
-		dg.add(rule, want, "it is not base64 at all", "base64-invalid")
-		return nil, false
-	}
-	dg.add(rule, want, got, mistake)
-	return b, true
-}
-
-// lenientBase64 decodes s when it is one of the base64 dialects clients
-// produce by mistake, naming the dialect; mistake is "" when it is not
-// base64 at all (or is canonical).
-func lenientBase64(s string) (b []byte, mistake, got string) {
-	var notes []string
-	trimmed := strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
-			return -1
-		}
-		return r
-	}, s)
-	if trimmed != s {
-		mistake = "base64-wrapped"
-		notes = append(notes, "it is broken into lines or contains spaces (openssl base64 without -A and Java's MIME encoder do that)")
-	}
-	try := func(enc *base64.Encoding, m, note string) bool {
-		d, err := enc.Strict().DecodeString(trimmed)
-		if err != nil {
-			return false
-		}
-		b = d
-		if m != "" {
-			if mistake == "" {
-				mistake = m
-			}
-			notes = append(notes, note)
-		}
-		return true
-	}
-	urlSafe := strings.ContainsAny(trimmed, "-_")
-	switch {
-	case try(base64.StdEncoding, "", ""):
-	case urlSafe && try(base64.URLEncoding, "base64-url-safe", "it is URL-safe base64 (- and _ instead of + and /)"):
-	case urlSafe && try(base64.RawURLEncoding, "base64-url-safe", "it is URL-safe base64 (- and _ instead of + and /) without = padding"):
-	case try(base64.RawStdEncoding, "base64-unpadded", "its = padding is missing"):
-	default:
-		d, err := base64.StdEncoding.DecodeString(trimmed)
-		if err != nil {
-			return nil, "", ""
-		}
-		b = d
-		if mistake == "" {
-			mistake = "base64-noncanonical"
-		}
-		notes = append(notes, "its last character has unused bits set: not canonical")
-	}
-	return b, mistake, strings.Join(notes, "; ")
-}
-
 // oaepSHA256MGF1SHA1 is Java's "RSA/ECB/OAEPWithSHA-256AndMGF1Padding",
 // which keeps MGF1 on SHA-1.
 const oaepSHA256MGF1SHA1 envelope.Padding = -1
@@ -191,7 +145,7 @@ func paddingDescription(p envelope.Padding) string {
 	case envelope.OAEPSHA1:
 		return "OAEP with SHA-1"
 	case envelope.OAEPSHA256:
-		return "OAEP with SHA-256"
+		return "OAEP with SHA-256 for both the OAEP hash and MGF1"
 	case oaepSHA256MGF1SHA1:
 		return "OAEP with SHA-256 and MGF1-SHA-1 (Java's OAEPWithSHA-256AndMGF1Padding)"
 	}
@@ -239,14 +193,18 @@ func (dg *diagnoser) rsa(v []byte) ([]byte, bool) {
 	if dg.padding == envelope.PKCS1v15 {
 		wantPad += " (the spec's padding, Java's default RSA cipher)"
 	} else {
-		wantPad += " (the profile's padding)"
+		wantPad += " (KAIROS_RSA_PADDING=" + dg.padding.String() + ")"
 	}
 	for _, alt := range []envelope.Padding{envelope.PKCS1v15, envelope.OAEPSHA1, envelope.OAEPSHA256, oaepSHA256MGF1SHA1} {
 		if alt == dg.padding {
 			continue
 		}
 		if m, err := rsaDecrypt(dg.priv, alt, v); err == nil {
-			dg.add(rule, wantPad, "it decrypts with "+paddingDescription(alt)+" instead", paddingMistake(alt))
+			got := "it decrypts with " + paddingDescription(alt) + " instead"
+			if alt == oaepSHA256MGF1SHA1 {
+				got += `: oaep-sha256 means SHA-256 for the OAEP hash and for MGF1, and Java's "RSA/ECB/OAEPWithSHA-256AndMGF1Padding" keeps MGF1 on SHA-1 unless initialised with new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT)`
+			}
+			dg.add(rule, wantPad, got, paddingMistake(alt))
 			return dg.keyEncoding(m)
 		}
 	}

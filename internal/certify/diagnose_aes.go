@@ -205,6 +205,7 @@ func (dg *diagnoser) payload(plain []byte) bool {
 
 func (dg *diagnoser) json(p []byte) bool {
 	const rule = "spec 2"
+	dg.d.Payload = p
 	if inner, err := envelope.DecodeStrict(string(bytes.TrimSpace(p))); err == nil && strictjson.CheckObject(inner) == nil {
 		dg.add("spec 3 step 1", "the payload JSON must be base64-encoded once", "it was base64-encoded twice", "payload-double-base64")
 		return true

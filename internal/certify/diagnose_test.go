@@ -2,6 +2,8 @@ package certify_test
 
 import (
 	"crypto/rsa"
+	"encoding/base64"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -43,9 +45,13 @@ func TestDiagnoseNamesEachMistake(t *testing.T) {
 		{"sha256-without-base64", "aes-key-sha256-of-raw", envelope.StageAESPadding, "SHA-256(k)[:16] (the base64 step skipped) instead"},
 		{"aes-256", "aes-key-aes256", envelope.StageAESPadding, "all 32 bytes of SHA-256(base64(k)) (AES-256, not AES-128) instead"},
 		{"rsa-carries-k", "rsa-carries-raw-key", envelope.StageKeyEncoding, "the RSA value must carry base64(k), k the key string; it carries the key string k itself"},
-		{"oaep-sha256", "rsa-padding-oaep-sha256", envelope.StageRSADecrypt, "it decrypts with OAEP with SHA-256 instead"},
+		{"oaep-sha256", "rsa-padding-oaep-sha256", envelope.StageRSADecrypt, "it decrypts with OAEP with SHA-256 for both the OAEP hash and MGF1 instead"},
 		{"unpadded-base64", "base64-unpadded", 0, "its = padding is missing"},
-		{"wrapped-base64", "base64-wrapped", envelope.StageEncryptedValueBase64, "broken into lines"},
+		{"wrapped-base64", "base64-wrapped", envelope.StageEncryptedValueBase64,
+			"it is broken into lines of 76 characters with CRLF (MIME base64: Java's Base64.getMimeEncoder(), Python's base64.encodebytes): it must be one line"},
+		{"hex", "encoding-hex", 0,
+			"spec 3 step 5: requestEncryptedValue must be canonical standard base64 on one line (alphabet A-Z a-z 0-9 + /, with = padding); it is hex, not base64 (hex digits are valid base64 text too"},
+		{"base64-of-hex", "encoding-base64-of-hex", 0, "it is the base64 of hex text: the bytes were hex-encoded first"},
 		{"cbc-zero-iv", "aes-mode-cbc", 0, "it is CBC with a zero IV"},
 		{"zero-padding", "aes-zero-padding", envelope.StageAESPadding, "padded with zero bytes instead of PKCS#5"},
 		{"rsa-sign-byte", "rsa-length-sign-byte", envelope.StageRSALength, "a leading zero byte was added"},
@@ -105,9 +111,85 @@ func TestDiagnoseProfilePadding(t *testing.T) {
 	if d == nil || !slices.Equal(d.Mistakes(), []string{"rsa-padding-pkcs1v15"}) {
 		t.Fatalf("want rsa-padding-pkcs1v15, got %v", d)
 	}
-	if !strings.Contains(d.Error(), "must be padded with OAEP with SHA-256 (the profile's padding); it decrypts with PKCS#1 v1.5 instead") {
+	if !strings.Contains(d.Error(), "must be padded with OAEP with SHA-256 for both the OAEP hash and MGF1 (KAIROS_RSA_PADDING=oaep-sha256); it decrypts with PKCS#1 v1.5 instead") {
 		t.Errorf("diagnosis:\n%s", d)
 	}
+}
+
+func TestDiagnoseOAEPWithMGF1SHA1(t *testing.T) {
+	// Java's OAEPWithSHA-256AndMGF1Padding, asked for oaep-sha256.
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	m := certifytest.Mistakes["oaep-sha256-mgf1-sha1"]
+	m.Padding = envelope.OAEPSHA256
+	env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := Diagnose(env, priv, envelope.OAEPSHA256)
+	if d == nil || !slices.Equal(d.Mistakes(), []string{"rsa-padding-oaep-sha256-mgf1-sha1"}) || !d.Recovered {
+		t.Fatalf("want rsa-padding-oaep-sha256-mgf1-sha1, got %v", d)
+	}
+	for _, want := range []string{
+		"it decrypts with OAEP with SHA-256 and MGF1-SHA-1 (Java's OAEPWithSHA-256AndMGF1Padding) instead",
+		"oaep-sha256 means SHA-256 for the OAEP hash and for MGF1",
+		"MGF1ParameterSpec.SHA256",
+	} {
+		if !strings.Contains(d.Error(), want) {
+			t.Errorf("diagnosis lacks %q:\n%s", want, d)
+		}
+	}
+	// Asked for PKCS#1 v1.5, the same client is right.
+	m.Padding = envelope.PKCS1v15
+	env, _ = certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, m)
+	if _, d := Diagnose(env, priv, envelope.PKCS1v15); d != nil {
+		t.Errorf("pkcs1v15: %v", d)
+	}
+}
+
+func TestDiagnoseRecognisesEncodings(t *testing.T) {
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	tests := []struct {
+		name    string
+		encode  func([]byte) string
+		mistake string
+		text    string
+	}{
+		{"hex", hex.EncodeToString, "encoding-hex", "it is hex, not base64 ("},
+		{"upper-case hex", func(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }, "encoding-hex", "it is hex, not base64 ("},
+		{"base64url", base64.URLEncoding.EncodeToString, "base64-url-safe", "URL-safe base64"},
+		{"base64url unpadded", base64.RawURLEncoding.EncodeToString, "base64-url-safe", "URL-safe base64"},
+		{"unpadded", base64.RawStdEncoding.EncodeToString, "base64-unpadded", "its = padding is missing"},
+		{"PEM-wrapped", func(b []byte) string { return wrap(base64.StdEncoding.EncodeToString(b), 64, "\n") }, "base64-wrapped",
+			"it is broken into lines of 64 characters with LF (openssl base64 without -A, PEM style)"},
+		{"trailing newline", func(b []byte) string { return base64.StdEncoding.EncodeToString(b) + "\n" }, "base64-wrapped", "it ends with a line break (LF)"},
+		{"double base64", func(b []byte) string {
+			return base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString(b)))
+		}, "encoding-double-base64", "base64-encoded twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistake{Encode: tt.encode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, d := Diagnose(env, priv, envelope.PKCS1v15)
+			if d == nil || !d.Recovered || len(d.Mistakes()) != 2 || d.Mistakes()[0] != tt.mistake || d.Mistakes()[1] != tt.mistake {
+				t.Fatalf("want %s for both values, recovered; got %v", tt.mistake, d)
+			}
+			if !strings.Contains(d.Error(), tt.text) || strings.Contains(d.Error(), "another key") {
+				t.Errorf("diagnosis does not say %q (or blames the key):\n%s", tt.text, d)
+			}
+		})
+	}
+}
+
+func wrap(s string, width int, eol string) string {
+	var b strings.Builder
+	for len(s) > width {
+		b.WriteString(s[:width] + eol)
+		s = s[width:]
+	}
+	return b.String() + s
 }
 
 func TestDiagnoseWrongKey(t *testing.T) {

@@ -36,6 +36,9 @@ type Inspection struct {
 	BodyProblem *Finding
 	Opened      *envelope.Opened // set when it opens strictly
 	Diagnosis   *Diagnosis       // set when it does not
+	// Locale is the locale the client ran under when the run forced one
+	// (CLocale), for the payload check's wording; "" otherwise.
+	Locale string
 	// KeyReusedFrom names the earlier request that carried the same key
 	// string; empty when the key is fresh (or the envelope did not open).
 	KeyReusedFrom string
@@ -166,7 +169,21 @@ func (in *Inspection) checkUpTo(stage envelope.Stage) error {
 }
 
 // CheckBase64 checks that both envelope values are canonical standard base64.
-func (in *Inspection) CheckBase64() error { return in.checkUpTo(envelope.StageSignatureValueBase64) }
+// Hex is valid base64 text, so the strict opening fails later for it: an
+// encoding finding fails the check whatever the stage.
+func (in *Inspection) CheckBase64() error {
+	if err := in.checkUpTo(envelope.StageSignatureValueBase64); err != nil {
+		return err
+	}
+	if d := in.Diagnosis; d != nil {
+		for _, f := range d.Findings {
+			if strings.HasPrefix(f.Mistake, "encoding-") {
+				return d
+			}
+		}
+	}
+	return nil
+}
 
 // CheckRSA checks the RSA value: modulus length, padding, base64(k) inside.
 func (in *Inspection) CheckRSA() error { return in.checkUpTo(envelope.StageKeyEncoding) }
@@ -174,25 +191,33 @@ func (in *Inspection) CheckRSA() error { return in.checkUpTo(envelope.StageKeyEn
 // CheckOpens checks that the envelope opens strictly with the flow's key.
 func (in *Inspection) CheckOpens() error { return in.checkUpTo(0) }
 
-// CheckPayload compares the opened payload with the one the client was
-// given: JSON-equal, or byte for byte when exact.
-func (in *Inspection) CheckPayload(given []byte, exact bool) error {
+// CheckPayload checks that the envelope opens to the bytes of the payload
+// file, exactly: spec section 3 step 1 encodes "the payload's JSON bytes".
+// When they differ it says what the client did to them.
+func (in *Inspection) CheckPayload(file []byte) error {
+	if d := in.Diagnosis; d != nil && d.Payload != nil && charsetChange(file, d.Payload) != "" {
+		// The client re-encoded the file into something that is not UTF-8:
+		// that, not the JSON stage, is the mistake to name.
+		return payloadBytesFinding(file, d.Payload, in.Locale)
+	}
 	if err := in.CheckOpens(); err != nil {
 		return err
 	}
-	got := in.Opened.Payload
-	if exact {
-		if bytes.Equal(got, given) {
-			return nil
-		}
-		return &Finding{Rule: "spec 3 step 1", Want: "the client must seal the bytes of KAIROS_PAYLOAD_FILE exactly as they are",
-			Got: "it sealed different bytes: " + firstDifference(given, got), Mistake: "payload-bytes"}
+	if f := payloadBytesFinding(file, in.Opened.Payload, in.Locale); f != nil {
+		return f
 	}
-	if equal, err := jsonEqual(given, got); err == nil && equal {
+	return nil
+}
+
+// CheckPayloadIfOpened is CheckPayload for a request whose envelope
+// opened, and nil for one that did not: every scenario judges the payload
+// bytes it can see, while whether the envelope opens is judged by the
+// scenarios that ask.
+func (in *Inspection) CheckPayloadIfOpened(file []byte) error {
+	if in.Opened == nil {
 		return nil
 	}
-	return &Finding{Rule: "spec 2", Want: "the sealed payload must be the JSON of KAIROS_PAYLOAD_FILE (JSON-equal)",
-		Got: "it is different JSON: " + firstDifference(given, got), Mistake: "payload-json-differs"}
+	return in.CheckPayload(file)
 }
 
 // CheckKeyString checks the key string k: at least MinKeyStringBytes
@@ -223,7 +248,9 @@ func (in *Inspection) CheckKeyFresh() error {
 	if in.KeyReusedFrom == "" {
 		return nil
 	}
-	return KeyReused("this request reuses the key string of " + in.KeyReusedFrom)
+	f := KeyReused("this request reuses the key string of an earlier request")
+	f.Detail = "first carried by " + in.KeyReusedFrom
+	return f
 }
 
 // KeyReused is the finding for a key string used twice, got saying where.
@@ -240,8 +267,8 @@ func (in *Inspection) CheckOutput(stdout []byte) error {
 	if equal, err := jsonEqual(sent, printed); err == nil && equal {
 		return nil
 	}
-	return &Finding{Rule: "client contract", Want: "the client must print the response body the server sent: " + quoteStart(sent),
-		Got: "it printed " + quoteStart(printed), Mistake: "output-differs"}
+	return &Finding{Rule: "client contract", Want: "the client must print the response body the server sent, as it came or as the same JSON re-serialised",
+		Got: "it printed something else", Detail: "the server sent " + quoteStart(sent) + "; the client printed " + quoteStart(printed), Mistake: "output-differs"}
 }
 
 // jsonEqual compares two JSON texts by value (numbers by their text).
@@ -263,14 +290,15 @@ func jsonEqual(a, b []byte) (bool, error) {
 	return reflect.DeepEqual(va, vb), nil
 }
 
-// firstDifference says where two byte strings part, quoting a little of each.
-func firstDifference(want, got []byte) string {
+// firstDifference says where the sealed payload parts from the file,
+// quoting a little of each.
+func firstDifference(file, sealed []byte) string {
 	i := 0
-	for i < len(want) && i < len(got) && want[i] == got[i] {
+	for i < len(file) && i < len(sealed) && file[i] == sealed[i] {
 		i++
 	}
-	return fmt.Sprintf("%d bytes, want %d; they differ from byte %d: want %s, got %s",
-		len(got), len(want), i, quoteStart(want[i:]), quoteStart(got[i:]))
+	return fmt.Sprintf("the sealed payload is %d bytes, the file %d; they part at byte %d: the file has %s, the sealed payload %s",
+		len(sealed), len(file), i, quoteStart(file[i:]), quoteStart(sealed[i:]))
 }
 
 // quoteStart quotes the beginning of b for a message.

@@ -39,11 +39,14 @@ type Recorder struct {
 	// Next answers requests when no code is forced; nil answers 200.
 	Next http.Handler
 
-	mu        sync.Mutex
-	forced    protocol.Code
-	clientIDs []string
-	exchanges []*Exchange // complete: answered
-	inflight  int
+	mu           sync.Mutex
+	next         http.Handler // replaces Next once SetNext is called
+	nextSet      bool
+	forced       protocol.Code
+	forcedStatus int
+	clientIDs    []string
+	exchanges    []*Exchange // complete: answered
+	inflight     int
 }
 
 // takeWait bounds how long Take waits for requests still being answered: a
@@ -57,7 +60,23 @@ const takeWait = 5 * time.Second
 func (r *Recorder) Force(code protocol.Code, clientIDs []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.forced, r.clientIDs = code, clientIDs
+	r.forced, r.forcedStatus, r.clientIDs = code, http.StatusOK, clientIDs
+}
+
+// ForceHTTP is Force with an HTTP status other than 200: the answers the
+// spec gives for an unknown path (404), a wrong method (405), a body over
+// the limit (413) or a wrong content type (415), each with a JSON body.
+func (r *Recorder) ForceHTTP(status int, code protocol.Code, clientIDs []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.forced, r.forcedStatus, r.clientIDs = code, status, clientIDs
+}
+
+// SetNext replaces Next, safely while the recorder serves.
+func (r *Recorder) SetNext(h http.Handler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.next, r.nextSet = h, true
 }
 
 // Take returns the exchanges answered since the last Take, once the
@@ -78,7 +97,11 @@ func (r *Recorder) Take() []*Exchange {
 
 func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
-	forced, clientIDs := r.forced, r.clientIDs
+	forced, status, clientIDs := r.forced, r.forcedStatus, r.clientIDs
+	next := r.Next
+	if r.nextSet {
+		next = r.next
+	}
 	r.inflight++
 	r.mu.Unlock()
 	body, err := io.ReadAll(io.LimitReader(req.Body, maxRecordedBody+1))
@@ -107,11 +130,11 @@ func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writeKairos(rec, http.StatusRequestEntityTooLarge, protocol.InvalidFormat, nil)
 	case forced != 0:
 		ex.Forced = true
-		writeKairos(rec, http.StatusOK, forced, clientIDs)
-	case r.Next != nil:
+		writeKairos(rec, status, forced, clientIDs)
+	case next != nil:
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.ContentLength = int64(len(body))
-		r.Next.ServeHTTP(rec, req)
+		next.ServeHTTP(rec, req)
 	default:
 		writeKairos(rec, http.StatusOK, protocol.Success, clientIDs)
 	}
@@ -178,6 +201,9 @@ func writeKairos(w http.ResponseWriter, status int, code protocol.Code, clientID
 	data, _ := json.Marshal(b)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("request-id", b.RequestID)
+	if status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", http.MethodPost)
+	}
 	w.WriteHeader(status)
 	w.Write(data)
 }

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +27,9 @@ const (
 const (
 	VerdictPassed = "passed"
 	VerdictFailed = "failed"
+	// VerdictSkipped is a scenario of an optional feature the vendor did
+	// not declare (an RSA padding): neither passed nor failed.
+	VerdictSkipped = "skipped"
 )
 
 // ScenarioResult is one scenario's verdict.
@@ -39,8 +41,13 @@ type ScenarioResult struct {
 	FailedStep string   `json:"failed-step,omitempty"`
 	// Diagnosis is the failing step's error: the rule, what it requires,
 	// what the client did.
-	Diagnosis string   `json:"diagnosis,omitempty"`
-	Mistakes  []string `json:"mistakes,omitempty"`
+	Diagnosis string `json:"diagnosis,omitempty"`
+	// Group is the diagnosis without what varies per request and per run
+	// (GroupText): the failures the report lists together.
+	Group    string   `json:"group,omitempty"`
+	Mistakes []string `json:"mistakes,omitempty"`
+	// SkipReason says why a skipped scenario did not run.
+	SkipReason string `json:"skip-reason,omitempty"`
 	// Runs has one line per run of the client command.
 	Runs    []string `json:"client-runs,omitempty"`
 	Seconds float64  `json:"seconds"`
@@ -64,6 +71,10 @@ type Report struct {
 	Scenarios  int       `json:"scenarios"`
 	Passed     int       `json:"passed"`
 	Failed     int       `json:"failed"`
+	Skipped    int       `json:"skipped"`
+	// RSAPaddings are the paddings certified: the spec's, and the optional
+	// ones the vendor declared.
+	RSAPaddings []string `json:"rsa-paddings,omitempty"`
 	// Problem says why the run itself did not complete (interrupted, an
 	// infrastructure error): no certification without a whole run.
 	Problem string            `json:"problem,omitempty"`
@@ -75,6 +86,7 @@ type Meta struct {
 	Vendor, ClientVersion, ClientCommand, HarnessVersion string
 	Started, Finished                                    time.Time
 	Problem                                              string
+	RSAPaddings                                          []string
 }
 
 // NewReport judges the run: certified when every scenario passed, there
@@ -84,16 +96,19 @@ func NewReport(meta Meta, results []*ScenarioResult) *Report {
 		Kind: "kairos-client-certification", Vendor: meta.Vendor, ClientVersion: meta.ClientVersion,
 		ClientCommand: meta.ClientCommand, HarnessVersion: meta.HarnessVersion, SpecDigest: spec.Digest(),
 		Date: meta.Started.UTC().Truncate(time.Second), Seconds: Seconds(meta.Finished.Sub(meta.Started)),
-		Problem: meta.Problem, Results: results, Scenarios: len(results),
+		Problem: meta.Problem, Results: results, Scenarios: len(results), RSAPaddings: meta.RSAPaddings,
 	}
 	for _, res := range results {
-		if res.Verdict == VerdictPassed {
+		switch res.Verdict {
+		case VerdictPassed:
 			r.Passed++
-		} else {
+		case VerdictSkipped:
+			r.Skipped++
+		default:
 			r.Failed++
 		}
 	}
-	if r.Scenarios == 0 && r.Problem == "" {
+	if r.Passed+r.Failed == 0 && r.Problem == "" {
 		r.Problem = "no scenario ran"
 	}
 	r.Certified = r.Failed == 0 && r.Problem == ""
@@ -123,7 +138,7 @@ func (r *Report) Redact(red Redactor, enabled bool) *Report {
 	out.Results = make([]*ScenarioResult, len(r.Results))
 	for i, res := range r.Results {
 		c := *res
-		c.Name, c.FailedStep, c.Diagnosis = red.String(c.Name), red.String(c.FailedStep), red.String(c.Diagnosis)
+		c.Name, c.FailedStep, c.Diagnosis, c.Group = red.String(c.Name), red.String(c.FailedStep), red.String(c.Diagnosis), red.String(c.Group)
 		c.Runs = make([]string, len(res.Runs))
 		for j, line := range res.Runs {
 			c.Runs[j] = red.String(line)
@@ -155,6 +170,7 @@ var htmlTemplate = template.Must(template.New("certification").Funcs(template.Fu
 	"date":    func(t time.Time) string { return t.Format("2006-01-02 15:04:05 MST") },
 	"seconds": func(s float64) string { return fmt.Sprintf("%.1fs", s) },
 	"passed":  func(v string) bool { return v == VerdictPassed },
+	"skipped": func(v string) bool { return v == VerdictSkipped },
 	"features": func(results []*ScenarioResult) []featureGroup {
 		var groups []featureGroup
 		for _, res := range results {
@@ -163,7 +179,7 @@ var htmlTemplate = template.Must(template.New("certification").Funcs(template.Fu
 			}
 			g := &groups[len(groups)-1]
 			g.Results = append(g.Results, res)
-			if res.Verdict != VerdictPassed {
+			if res.Verdict == VerdictFailed {
 				g.Failed++
 			}
 		}
@@ -174,12 +190,13 @@ var htmlTemplate = template.Must(template.New("certification").Funcs(template.Fu
 
 // FailureGroup is the scenarios that failed with one diagnosis.
 type FailureGroup struct {
+	// Diagnosis is the diagnosis without what varies per request and per
+	// run (placeholders such as <uuid> mark it).
 	Diagnosis string
+	// Example is the first scenario's diagnosis in full.
+	Example   string
 	Scenarios []string // "Feature / Scenario"
 }
-
-// runPrefix is how a step names one of several runs of the client.
-var runPrefix = regexp.MustCompile(`^run \d+ of the client: `)
 
 // FailureGroups groups the failed scenarios by diagnosis, the largest group
 // first: a broken client usually fails most scenarios the same way.
@@ -187,15 +204,18 @@ func (r *Report) FailureGroups() []FailureGroup {
 	var groups []FailureGroup
 	index := map[string]int{}
 	for _, res := range r.Results {
-		if res.Verdict == VerdictPassed {
+		if res.Verdict != VerdictFailed {
 			continue
 		}
-		d := runPrefix.ReplaceAllString(res.Diagnosis, "")
-		i, ok := index[d]
+		key := res.Group
+		if key == "" {
+			key = NormaliseDiagnosis(res.Diagnosis)
+		}
+		i, ok := index[key]
 		if !ok {
 			i = len(groups)
-			index[d] = i
-			groups = append(groups, FailureGroup{Diagnosis: d})
+			index[key] = i
+			groups = append(groups, FailureGroup{Diagnosis: key, Example: res.Diagnosis})
 		}
 		groups[i].Scenarios = append(groups[i].Scenarios, res.Feature+" / "+res.Name)
 	}

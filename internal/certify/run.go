@@ -1,15 +1,14 @@
 package certify
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,9 +34,15 @@ type Config struct {
 	ClientCmd string           // run with sh -c, once per request
 	Profile   *profile.Profile // the flows (with private keys) and phones
 	// Server answers requests no scenario forces a code for: the reference
-	// server. Nil answers every request with 200 SUCCESS.
-	Server  http.Handler
-	Timeout time.Duration // per run of the client; 0 means DefaultTimeout
+	// server, opening envelopes with the profile's padding. Nil answers
+	// every request with 200 SUCCESS.
+	Server http.Handler
+	// OptionalPaddings are the RSA paddings besides the profile's that the
+	// vendor declares its client supports, each with the server that opens
+	// envelopes sealed with it. The scenarios that ask for a padding not
+	// here are skipped.
+	OptionalPaddings map[envelope.Padding]http.Handler
+	Timeout          time.Duration // per run of the client; 0 means DefaultTimeout
 	// WorkDir holds payload and key files; empty means a temporary
 	// directory that Close removes.
 	WorkDir string
@@ -95,6 +100,22 @@ func (r *Run) Close() error {
 
 // Config returns the run's configuration, defaults filled in.
 func (r *Run) Config() Config { return r.cfg }
+
+// Paddings lists the RSA paddings the run certifies: the profile's, then
+// the declared optional ones.
+func (r *Run) Paddings() []envelope.Padding {
+	out := []envelope.Padding{r.cfg.Profile.Knobs.RSAPadding}
+	for _, p := range []envelope.Padding{envelope.PKCS1v15, envelope.OAEPSHA1, envelope.OAEPSHA256} {
+		if _, ok := r.cfg.OptionalPaddings[p]; ok && p != out[0] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ErrPaddingNotDeclared is UsePadding's error for a padding the vendor did
+// not declare.
+var ErrPaddingNotDeclared = errors.New("RSA padding not declared")
 
 // Secrets lists what reports must not show: the profile's security ids
 // and every key string seen (k and base64(k)).
@@ -166,13 +187,13 @@ type Session struct {
 	Endpoint string
 	Payload  []byte
 	Attempts []*Attempt
-}
+	// Locale, when set (CLocale), runs the client with LC_ALL and LANG set
+	// to C: a client whose bytes depend on the platform's charset shows it.
+	Locale string
 
-// Attempt is one run of the client command and what it sent.
-type Attempt struct {
-	N           int // 1-based within the session
-	Exec        *ExecResult
-	Inspections []*Inspection
+	padding    envelope.Padding
+	paddingSet bool
+	timeout    time.Duration // told to the client; 0: the run's timeout
 }
 
 // NewSession starts a scenario's server on loopback.
@@ -215,15 +236,62 @@ func (s *Session) Ask(role string, payload []byte) error {
 // Force makes the server answer the following requests with code.
 func (s *Session) Force(code protocol.Code) { s.rec.Force(code, ClientIDs(s.Payload)) }
 
-// Padding is the RSA padding the profile says the server expects.
-func (s *Session) Padding() envelope.Padding { return s.run.cfg.Profile.Knobs.RSAPadding }
+// ForceHTTP makes the server answer the following requests with an HTTP
+// status other than 200 and a body carrying code.
+func (s *Session) ForceHTTP(status int, code protocol.Code) {
+	s.rec.ForceHTTP(status, code, ClientIDs(s.Payload))
+}
+
+// Padding is the RSA padding the server expects: the profile's, unless
+// UsePadding chose another.
+func (s *Session) Padding() envelope.Padding {
+	if s.paddingSet {
+		return s.padding
+	}
+	return s.run.cfg.Profile.Knobs.RSAPadding
+}
+
+// UsePadding makes the client be asked for, and the server expect, the
+// RSA padding p: the profile's, or one the vendor declared
+// (ErrPaddingNotDeclared otherwise).
+func (s *Session) UsePadding(p envelope.Padding) error {
+	if p != s.run.cfg.Profile.Knobs.RSAPadding {
+		h, ok := s.run.cfg.OptionalPaddings[p]
+		if !ok {
+			return fmt.Errorf("%w: %s", ErrPaddingNotDeclared, p)
+		}
+		s.rec.SetNext(h)
+	}
+	s.padding, s.paddingSet = p, true
+	return nil
+}
+
+// UseFractionalTimeout tells the client a KAIROS_TIMEOUT_SECONDS with a
+// fraction (7/8 of the run's timeout, never a whole number of seconds);
+// the client is still killed at the run's timeout.
+func (s *Session) UseFractionalTimeout() {
+	t := (s.run.cfg.Timeout * 7 / 8).Truncate(time.Millisecond)
+	if t%time.Second == 0 && t > time.Second {
+		t -= 250 * time.Millisecond
+	}
+	s.timeout = t
+}
+
+// clientTimeout is the KAIROS_TIMEOUT_SECONDS value.
+func (s *Session) clientTimeout() string {
+	t := s.run.cfg.Timeout
+	if s.timeout > 0 {
+		t = s.timeout
+	}
+	return strconv.FormatFloat(t.Seconds(), 'f', -1, 64)
+}
 
 // Send runs the client command once and inspects what arrived.
 func (s *Session) Send(ctx context.Context) (*Attempt, error) {
 	if s.Payload == nil {
 		return nil, errors.New("no payload: a Given step must say what the client sends")
 	}
-	a := &Attempt{N: len(s.Attempts) + 1}
+	a := &Attempt{N: len(s.Attempts) + 1, TimeoutEnv: s.clientTimeout(), Locale: s.Locale}
 	s.Attempts = append(s.Attempts, a)
 	env, err := s.environment(a.N)
 	if err != nil {
@@ -247,6 +315,7 @@ func (s *Session) Send(ctx context.Context) (*Attempt, error) {
 	}
 	for i, ex := range s.rec.Take() {
 		in := Inspect(ex, s.Flow.PrivateKey, s.Padding())
+		in.Locale = s.Locale
 		if in.Opened != nil {
 			where := fmt.Sprintf("scenario %q, run %d of the client, request %d", s.name, a.N, i+1)
 			in.KeyReusedFrom = r.registerKey(in.Opened.KeyB64, where)
@@ -271,7 +340,14 @@ func (s *Session) environment(n int) ([]string, error) {
 	if err := os.MkdirAll(work, 0o700); err != nil {
 		return nil, fmt.Errorf("certify: %w", err)
 	}
-	return append(os.Environ(),
+	env := os.Environ()
+	if s.Locale != "" {
+		env = slices.DeleteFunc(env, func(kv string) bool {
+			return strings.HasPrefix(kv, "LANG=") || strings.HasPrefix(kv, "LC_") || strings.HasPrefix(kv, "LANGUAGE=")
+		})
+		env = append(env, "LC_ALL=C", "LANG=C")
+	}
+	return append(env,
 		EnvURL+"="+s.srv.URL+s.Endpoint,
 		EnvBaseURL+"="+s.srv.URL,
 		EnvEndpoint+"="+s.Endpoint,
@@ -279,82 +355,7 @@ func (s *Session) environment(n int) ([]string, error) {
 		EnvPublicKeyFile+"="+keyFile,
 		EnvPayloadFile+"="+payloadFile,
 		EnvRSAPadding+"="+s.Padding().String(),
-		EnvTimeout+"="+strconv.FormatFloat(s.run.cfg.Timeout.Seconds(), 'f', -1, 64),
+		EnvTimeout+"="+s.clientTimeout(),
 		EnvWorkDir+"="+work,
 	), nil
-}
-
-// ClientProblem says how this run of the client broke the contract (hung,
-// crashed, printed nothing or garbage), or nil if it exited 0 and printed
-// JSON. Whether that JSON is the body the server sent is CheckOutput's job.
-func (a *Attempt) ClientProblem() error {
-	f := a.clientProblem()
-	if f == nil {
-		return nil
-	}
-	if n := len(a.Inspections); n != 1 && a.Exec.Outcome != NotRun {
-		if f.Mistake == "client-garbage" || f.Mistake == "client-silent" {
-			f.Want = "each run of the client must send exactly one request and print the response body (JSON) on stdout"
-			f.Got = fmt.Sprintf("the server received %d requests, and %s", n, f.Got)
-		} else {
-			f.Got += fmt.Sprintf(" (the server received %d requests)", n)
-		}
-	}
-	return f
-}
-
-func (a *Attempt) clientProblem() *Finding {
-	const rule = "client contract"
-	if p := a.Exec.Problem(); p != "" {
-		mistake := map[Outcome]string{Hung: "client-hung", Failed: "client-not-run", NotRun: "client-not-run"}[a.Exec.Outcome]
-		if mistake == "" {
-			mistake = "client-crashed"
-		}
-		return &Finding{Rule: rule, Want: "the client must exit 0 once it has printed the response body", Got: p, Mistake: mistake}
-	}
-	out := bytes.TrimSpace(a.Exec.Stdout)
-	want := "the client must print the response body the server sent (JSON) on stdout"
-	switch {
-	case len(out) == 0:
-		return &Finding{Rule: rule, Want: want, Got: "the client printed nothing", Mistake: "client-silent"}
-	case a.Exec.StdoutTruncated:
-		return &Finding{Rule: rule, Want: want, Got: fmt.Sprintf("the client printed garbage: over %d bytes", maxStdout), Mistake: "client-garbage"}
-	case !json.Valid(out):
-		return &Finding{Rule: rule, Want: want, Got: "the client printed garbage, not JSON: " + quoteStart(out), Mistake: "client-garbage"}
-	}
-	return nil
-}
-
-// Summary is one line about the attempt for the report: how the client
-// ended and what each request got.
-func (a *Attempt) Summary() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "run %d: ", a.N)
-	switch {
-	case a.Exec.Outcome == Exited && a.Exec.Signal != "":
-		fmt.Fprintf(&b, "killed by signal %s after %s", a.Exec.Signal, a.Exec.Duration.Round(time.Millisecond))
-	case a.Exec.Outcome == Exited:
-		fmt.Fprintf(&b, "exit %d after %s", a.Exec.ExitCode, a.Exec.Duration.Round(time.Millisecond))
-	case a.Exec.Outcome == Hung:
-		fmt.Fprintf(&b, "hung, killed after %s", a.Exec.Timeout)
-	default:
-		b.WriteString("not run")
-	}
-	if len(a.Inspections) == 0 {
-		b.WriteString("; no request")
-	}
-	for _, in := range a.Inspections {
-		ex := in.Exchange
-		fmt.Fprintf(&b, "; %s %s -> HTTP %d", ex.Method, ex.Path, ex.Status)
-		var body struct {
-			Code json.Number `json:"api-response-code"`
-		}
-		if json.Unmarshal(ex.ResponseBody, &body) == nil && body.Code != "" {
-			fmt.Fprintf(&b, ", api-response-code %s", body.Code)
-		}
-		if ex.Forced {
-			b.WriteString(" (forced)")
-		}
-	}
-	return b.String()
 }

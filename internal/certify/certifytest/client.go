@@ -3,10 +3,14 @@ package certifytest
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // Client modes besides the names of Mistakes.
@@ -18,6 +22,15 @@ const (
 	// numbers): certification must report the crash without the secrets.
 	LeakAndCrash = "leak-and-crash"
 )
+
+// ExitError asks the client's main to exit with Code (the client is done,
+// not broken: exit-on-refusal's way of saying "refused").
+type ExitError struct {
+	Code int
+	Msg  string
+}
+
+func (e *ExitError) Error() string { return e.Msg }
 
 // RunClient acts as the client mode names, under the client contract's
 // environment read through getenv.
@@ -31,7 +44,7 @@ func RunClient(ctx context.Context, mode string, getenv func(string) string, std
 		return certify.Send(ctx, req, stdout)
 	case LeakAndCrash:
 		k := "leaky-key-string-" + randomKey(16)
-		if err := post(ctx, req, Mistake{Key: k}, io.Discard); err != nil {
+		if err := post(ctx, req, Mistake{Key: k}, getenv, io.Discard); err != nil {
 			return err
 		}
 		return fmt.Errorf("crashing on purpose: key string %s, its base64 %s, payload %s",
@@ -41,13 +54,58 @@ func RunClient(ctx context.Context, mode string, getenv func(string) string, std
 	if !ok {
 		return fmt.Errorf("unknown client mode %q (want %s, %s or one of %v)", mode, Reference, LeakAndCrash, Names())
 	}
-	return post(ctx, req, m, stdout)
+	return post(ctx, req, m, getenv, stdout)
 }
 
-func post(ctx context.Context, req *certify.ClientRequest, m Mistake, stdout io.Writer) error {
-	env, err := Seal(req.Payload, req.FlowID, req.PublicKey, m)
+func post(ctx context.Context, req *certify.ClientRequest, m Mistake, getenv func(string) string, stdout io.Writer) error {
+	payload := req.Payload
+	if m.Payload != nil {
+		var err error
+		if payload, err = m.Payload(payload, getenv); err != nil {
+			return err
+		}
+	}
+	m.Padding = req.Padding
+	env, err := Seal(payload, req.FlowID, req.PublicKey, m)
 	if err != nil {
 		return err
 	}
-	return req.PostEnvelope(ctx, env, stdout)
+	if !m.ExitOnRefusal {
+		return req.PostEnvelope(ctx, env, stdout)
+	}
+	var body recordingWriter
+	if err := req.PostEnvelope(ctx, env, io.MultiWriter(stdout, &body)); err != nil {
+		return err
+	}
+	if code, ok := body.code(); !ok || code != int(protocol.Success) {
+		return &ExitError{Code: 1, Msg: "refused: " + strconv.Itoa(code)}
+	}
+	return nil
+}
+
+// recordingWriter keeps what the client printed, to read its code.
+type recordingWriter struct{ b []byte }
+
+func (w *recordingWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func (w *recordingWriter) code() (int, bool) {
+	var body struct {
+		Code int `json:"api-response-code"`
+	}
+	if err := json.Unmarshal(w.b, &body); err != nil {
+		return 0, false
+	}
+	return body.Code, true
+}
+
+// ExitCode is the status a client's main exits with for err.
+func ExitCode(err error) int {
+	var e *ExitError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return 3
 }

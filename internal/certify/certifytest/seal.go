@@ -4,10 +4,12 @@
 package certifytest
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 	"sort"
@@ -31,8 +33,21 @@ type Mistake struct {
 	AESKey func(k string) []byte
 	// Encode encodes both envelope values; nil means standard base64.
 	Encode func([]byte) string
-	// RSA encrypts what the RSA value carries; nil means PKCS#1 v1.5.
+	// RSA encrypts what the RSA value carries; nil means Padding.
 	RSA func(pub *rsa.PublicKey, msg []byte) ([]byte, error)
+	// Padding is the padding the client was asked for (KAIROS_RSA_PADDING),
+	// which a nil RSA honours.
+	Padding envelope.Padding
+	// MGF1SHA1 seals oaep-sha256 as Java's OAEPWithSHA-256AndMGF1Padding
+	// does by default: SHA-256 for the OAEP hash, SHA-1 for MGF1. Other
+	// paddings are sealed correctly.
+	MGF1SHA1 bool
+	// Payload rewrites the payload file's bytes before sealing (nil: seal
+	// them as they are), seeing the client's environment through getenv.
+	Payload func(payload []byte, getenv func(string) string) ([]byte, error)
+	// ExitOnRefusal prints the body, then exits 1 when its
+	// api-response-code is not 200.
+	ExitOnRefusal bool
 	// RSACarriesK puts k itself, not base64(k), into the RSA value.
 	RSACarriesK bool
 	// RawJSON encrypts the payload JSON instead of its base64.
@@ -62,6 +77,13 @@ var Mistakes = map[string]Mistake{
 	"zero-padding":          {Encrypt: zeroPadded},
 	"rsa-sign-byte":         {MangleRSA: func(v []byte) []byte { return append([]byte{0}, v...) }},
 	"short-key":             {Key: "abcd1234"},
+	// The mistakes of issue 11.
+	"reserialise":           {Payload: reserialise},
+	"hex":                   {Encode: hex.EncodeToString},
+	"base64-of-hex":         {Encode: func(b []byte) string { return b64(hex.EncodeToString(b)) }},
+	"platform-charset":      {Payload: platformCharset},
+	"oaep-sha256-mgf1-sha1": {MGF1SHA1: true},
+	"exit-on-refusal":       {ExitOnRefusal: true},
 }
 
 // Names lists the mistakes, sorted.
@@ -107,7 +129,10 @@ func Seal(payload []byte, flowID string, pub *rsa.PublicKey, m Mistake) (*envelo
 		carried = []byte(k)
 	}
 	rsaEncrypt := func(pub *rsa.PublicKey, msg []byte) ([]byte, error) {
-		return envelope.PKCS1v15.EncryptKey(rand.Reader, pub, msg)
+		if m.Padding == envelope.OAEPSHA256 && m.MGF1SHA1 {
+			return rsa.EncryptOAEPWithOptions(rand.Reader, pub, msg, &rsa.OAEPOptions{Hash: crypto.SHA256, MGFHash: crypto.SHA1})
+		}
+		return m.Padding.EncryptKey(rand.Reader, pub, msg)
 	}
 	if m.RSA != nil {
 		rsaEncrypt = m.RSA

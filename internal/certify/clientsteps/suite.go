@@ -32,8 +32,11 @@ type Options struct {
 
 // RunSuite runs every @client scenario, strictly, one at a time (key
 // freshness is judged across the whole run), recording each verdict in
-// opts.Run. Failing scenarios are not an error; an error means the suite
-// could not run (feature files that do not parse).
+// opts.Run; then it runs again, under LC_ALL=C and LANG=C, every scenario
+// whose payload has bytes beyond ASCII, so that a client whose bytes
+// depend on the platform's charset shows it. Failing scenarios are not an
+// error; an error means the suite could not run (feature files that do
+// not parse).
 func RunSuite(ctx context.Context, opts Options) error {
 	if opts.Run == nil {
 		return errors.New("clientsteps: no run")
@@ -50,9 +53,19 @@ func RunSuite(ctx context.Context, opts Options) error {
 	if out == nil {
 		out = io.Discard
 	}
+	for _, locale := range []string{"", certify.CLocale} {
+		if err := runPass(ctx, opts, features, names, out, locale); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runPass is one godog run over the client features.
+func runPass(ctx context.Context, opts Options, features fs.FS, names map[string]string, out io.Writer, locale string) error {
 	suite := godog.TestSuite{
 		Name:                "kairos-client-certification",
-		ScenarioInitializer: Initializer(opts.Run, names, opts.Progress),
+		ScenarioInitializer: Initializer(opts.Run, names, opts.Progress, locale),
 		Options: &godog.Options{
 			Format:         "progress",
 			Output:         out,
@@ -71,9 +84,14 @@ func RunSuite(ctx context.Context, opts Options) error {
 	return nil
 }
 
+// everyScenarioStep names the check every scenario ends with in reports.
+const everyScenarioStep = "(every scenario) each envelope that opens carries the payload file's bytes"
+
 // Initializer makes each scenario's state and step definitions, and
-// records its verdict in run when it ends.
-func Initializer(run *certify.Run, featureNames map[string]string, progress func(*certify.ScenarioResult)) func(*godog.ScenarioContext) {
+// records its verdict in run when it ends. A locale (certify.CLocale)
+// makes it the locale pass: the client runs under that locale, and the
+// scenarios whose payload is ASCII only are left out.
+func Initializer(run *certify.Run, featureNames map[string]string, progress func(*certify.ScenarioResult), locale string) func(*godog.ScenarioContext) {
 	return func(sc *godog.ScenarioContext) {
 		s := &scenario{run: run}
 		var (
@@ -85,10 +103,11 @@ func Initializer(run *certify.Run, featureNames map[string]string, progress func
 			if err := ctx.Err(); err != nil {
 				return ctx, fmt.Errorf("not run: %w", context.Cause(ctx))
 			}
-			sess, err := run.NewSession(p.Name)
+			sess, err := run.NewSession(scenarioName(p.Name, locale))
 			if err != nil {
 				return ctx, err
 			}
+			sess.Locale = locale
 			s.sess = sess
 			return ctx, nil
 		})
@@ -99,9 +118,22 @@ func Initializer(run *certify.Run, featureNames map[string]string, progress func
 			return ctx, nil
 		})
 		sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
+			if s.notRerun {
+				if s.sess != nil {
+					s.sess.Close()
+				}
+				return ctx, nil
+			}
+			var hookErr error
+			if err == nil && s.skipReason == "" && s.sess != nil {
+				// Spec 3 step 1 in every scenario, whatever else it judges.
+				if hookErr = s.payloadBytesEverywhere(); hookErr != nil {
+					err, failedStep = hookErr, everyScenarioStep
+				}
+			}
 			res := &certify.ScenarioResult{
 				Feature: featureNames[p.Uri],
-				Name:    p.Name,
+				Name:    scenarioName(p.Name, locale),
 				Verdict: certify.VerdictPassed,
 				Seconds: certify.Seconds(time.Since(started)),
 			}
@@ -114,18 +146,43 @@ func Initializer(run *certify.Run, featureNames map[string]string, progress func
 					res.Runs = append(res.Runs, a.Summary())
 				}
 			}
-			if err != nil {
+			switch {
+			case s.skipReason != "":
+				res.Verdict, res.SkipReason = certify.VerdictSkipped, s.skipReason
+			case err != nil:
 				res.Verdict, res.FailedStep, res.Diagnosis = certify.VerdictFailed, failedStep, err.Error()
-				res.Mistakes = mistakes(err)
+				res.Group, res.Mistakes = certify.GroupText(err), mistakes(err)
 			}
 			run.AddResult(res)
 			if progress != nil {
 				progress(res)
 			}
-			return ctx, nil
+			return ctx, hookErr
 		})
 		s.register(sc)
 	}
+}
+
+// scenarioName is a scenario's name in the report: the locale pass's
+// scenarios say so.
+func scenarioName(name, locale string) string {
+	if locale == "" {
+		return name
+	}
+	return name + " (under " + locale + ")"
+}
+
+// payloadBytesEverywhere checks every request of the scenario whose
+// envelope opened against the payload file's bytes.
+func (s *scenario) payloadBytesEverywhere() error {
+	for _, a := range s.sess.Attempts {
+		for _, in := range a.Inspections {
+			if err := in.CheckPayloadIfOpened(s.sess.Payload); err != nil {
+				return s.prefix(a, err)
+			}
+		}
+	}
+	return nil
 }
 
 // mistakes names the known mistakes behind a step's error.

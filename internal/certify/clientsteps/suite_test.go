@@ -3,22 +3,18 @@ package clientsteps
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/envelope"
 	clientfeatures "github.com/kairos-conformance/kairos-conformance/features/client"
 	"github.com/kairos-conformance/kairos-conformance/internal/certify"
 	"github.com/kairos-conformance/kairos-conformance/internal/certify/certifytest"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
-	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
-// brokenClient is certifytest's client binary, built once (without -race,
-// whatever this test binary was built with: the client's speed is not
-// what is tested here).
+// brokenClient is certifytest's client binary, built once.
 var brokenClient string
 
 func TestMain(m *testing.M) {
@@ -27,10 +23,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	brokenClient = filepath.Join(dir, "brokenclient")
-	out, err := exec.Command("go", "build", "-o", brokenClient, "../certifytest/brokenclient").CombinedOutput()
+	brokenClient, err = certifytest.BuildBrokenClient(dir)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		fmt.Fprintln(os.Stderr, err)
 		os.RemoveAll(dir)
 		os.Exit(2)
 	}
@@ -39,46 +34,38 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// wantScenarios is the size of the client suite; a change must be deliberate.
-const wantScenarios = 38
+// The size of the client suite; a change must be deliberate. Every
+// scenario runs once; those whose payload has characters beyond ASCII run
+// a second time under LC_ALL=C.
+const (
+	wantScenarios = 50
+	wantReruns    = 4
+)
 
-func newRun(t *testing.T, mode string) *certify.Run {
+func newRun(t *testing.T, mode string, paddings ...envelope.Padding) *certify.Run {
 	t.Helper()
-	path, err := refserver.FindWorld()
-	if err != nil {
-		t.Fatal(err)
-	}
-	world, err := refserver.LoadWorld(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := refserver.New(world, refserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := certify.NewRun(certify.Config{
-		ClientCmd: fmt.Sprintf("'%s' -mode %s", brokenClient, mode),
-		Profile:   world.Profile(""),
-		Server:    srv,
-		Timeout:   20 * time.Second,
-		WorkDir:   t.TempDir(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return run
+	return certifytest.NewRun(t, fmt.Sprintf("'%s' -mode %s", brokenClient, mode), paddings...)
 }
 
 func TestReferenceClientPassesEveryScenario(t *testing.T) {
-	run := newRun(t, certifytest.Reference)
+	run := newRun(t, certifytest.Reference, envelope.OAEPSHA1, envelope.OAEPSHA256)
 	start := time.Now()
 	if err := RunSuite(t.Context(), Options{Run: run}); err != nil {
 		t.Fatal(err)
 	}
 	results := run.Results()
 	t.Logf("%d scenarios in %s", len(results), time.Since(start).Round(time.Millisecond))
-	if len(results) != wantScenarios {
-		t.Errorf("%d scenarios ran, want %d", len(results), wantScenarios)
+	if len(results) != wantScenarios+wantReruns {
+		t.Errorf("%d scenarios ran, want %d", len(results), wantScenarios+wantReruns)
+	}
+	reruns := 0
+	for _, res := range results {
+		if strings.HasSuffix(res.Name, " (under LC_ALL=C)") {
+			reruns++
+		}
+	}
+	if reruns != wantReruns {
+		t.Errorf("%d scenarios ran under LC_ALL=C, want %d", reruns, wantReruns)
 	}
 	for _, res := range results {
 		if res.Verdict != certify.VerdictPassed {

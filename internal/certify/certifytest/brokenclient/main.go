@@ -19,6 +19,6 @@ func main() {
 	flag.Parse()
 	if err := certifytest.RunClient(context.Background(), *mode, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "brokenclient:", err)
-		os.Exit(3)
+		os.Exit(certifytest.ExitCode(err))
 	}
 }

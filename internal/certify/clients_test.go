@@ -1,0 +1,219 @@
+package certify_test
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	. "github.com/kairos-conformance/kairos-conformance/internal/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify/certifytest"
+	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
+)
+
+// The broken clients of issue 11, certified end to end: each must fail
+// with a diagnosis that names what it did, in the scenarios that catch it
+// and no others, and the report must list the failures once per problem.
+
+var brokenClient string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "certify-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	brokenClient, err = certifytest.BuildBrokenClient(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// certifyMode certifies the broken client in mode, with the optional
+// paddings declared, and returns the report.
+func certifyMode(t *testing.T, mode string, paddings ...envelope.Padding) *Report {
+	t.Helper()
+	run := certifytest.NewRun(t, fmt.Sprintf("'%s' -mode %s", brokenClient, mode), paddings...)
+	start := time.Now()
+	if err := clientsteps.RunSuite(t.Context(), clientsteps.Options{Run: run}); err != nil {
+		t.Fatal(err)
+	}
+	return NewReport(Meta{Vendor: "test", ClientCommand: mode, Started: start, Finished: time.Now()}, run.Results())
+}
+
+func TestBrokenClientsFailWithTheirDiagnosis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the client suite once per broken client")
+	}
+	tests := []struct {
+		mode     string
+		paddings []envelope.Padding
+		mistake  string
+		says     []string // in every failing scenario's diagnosis
+		failing  func(*ScenarioResult) bool
+	}{
+		{mode: "reserialise", mistake: "payload-reserialised", says: []string{
+			"spec 3 step 1: the client must seal the bytes of KAIROS_PAYLOAD_FILE exactly as they are: read the file as bytes, never parse and re-serialise it; ",
+			"the payload is the same JSON value but not the same bytes: keys sorted (the file's key order was not kept)",
+			": the client parsed and re-serialised the file",
+		}, failing: func(*ScenarioResult) bool { return true }},
+		{mode: "hex", mistake: "encoding-hex", says: []string{
+			"requestEncryptedValue must be canonical standard base64 on one line (alphabet A-Z a-z 0-9 + /, with = padding); it is hex, not base64 (hex digits are valid base64 text too, so a server decodes them to noise three quarters their length)",
+			"requestDigitalSignatureValue must be canonical standard base64 on one line (alphabet A-Z a-z 0-9 + /, with = padding); it is hex, not base64 (hex digits",
+			"Undoing those, the rest of the envelope opens: they are the only mistakes found.",
+		}, failing: func(res *ScenarioResult) bool {
+			// Only the checks that come before base64 pass.
+			return !slices.Contains([]string{"One request, a POST of JSON to the flow's endpoint", "The body has the three envelope fields and nothing else",
+				"The same payload sealed twice gives two different ciphertexts", "The client prints the body the server sent"}, res.Name)
+		}},
+		{mode: "platform-charset", mistake: "payload-charset", says: []string{
+			"read and send the file as bytes, never through the platform's default charset; under LC_ALL=C (LC_ALL=C and LANG=C in the client's environment) the payload bytes differ from the file: non-ASCII characters were re-encoded (each non-ASCII byte became '?'",
+		}, failing: func(res *ScenarioResult) bool { return strings.HasSuffix(res.Name, " (under LC_ALL=C)") }},
+		{mode: "oaep-sha256-mgf1-sha1", paddings: []envelope.Padding{envelope.OAEPSHA256}, mistake: "rsa-padding-oaep-sha256-mgf1-sha1", says: []string{
+			"spec 3 step 6: the RSA value must be padded with OAEP with SHA-256 for both the OAEP hash and MGF1 (KAIROS_RSA_PADDING=oaep-sha256); it decrypts with OAEP with SHA-256 and MGF1-SHA-1 (Java's OAEPWithSHA-256AndMGF1Padding) instead: oaep-sha256 means SHA-256 for the OAEP hash and for MGF1",
+		}, failing: func(res *ScenarioResult) bool {
+			return res.Name == "The client seals with oaep-sha256 when KAIROS_RSA_PADDING says so"
+		}},
+		{mode: "exit-on-refusal", mistake: "client-exit-on-refusal", says: []string{
+			"client contract: the client must print the response body and exit 0 whatever the answer: a refusal (any api-response-code, HTTP 404, 405, 413, 415) is the caller's to act on, not a failure of the client; the client exited with status 1 on a refusal, after printing the body: it did not crash, it must exit 0",
+		}, failing: refused},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			r := certifyMode(t, tt.mode, tt.paddings...)
+			if r.Certified {
+				t.Fatalf("certified")
+			}
+			for _, res := range r.Results {
+				want := tt.failing(res)
+				switch {
+				case res.Verdict == VerdictSkipped:
+				case want && res.Verdict == VerdictPassed:
+					t.Errorf("%s passed", res.Name)
+				case !want && res.Verdict != VerdictPassed:
+					t.Errorf("%s failed, but should pass:\n%s", res.Name, res.Diagnosis)
+				case want && !slices.Contains(res.Mistakes, tt.mistake):
+					t.Errorf("%s: mistakes %v, want %s:\n%s", res.Name, res.Mistakes, tt.mistake, res.Diagnosis)
+				case want:
+					for _, s := range tt.says {
+						if !strings.Contains(res.Diagnosis, s) {
+							t.Errorf("%s: the diagnosis does not say %q:\n%s", res.Name, s, res.Diagnosis)
+						}
+					}
+				}
+			}
+			groups := r.FailureGroups()
+			t.Logf("%d failed of %d in %d group(s)", r.Failed, r.Scenarios, len(groups))
+			for _, g := range groups {
+				t.Logf("%d scenario(s):\n%s", len(g.Scenarios), g.Diagnosis)
+			}
+		})
+	}
+}
+
+// refusedAnswer matches a run whose answer was a refusal, in the report's
+// run summaries.
+var refusedAnswer = regexp.MustCompile(`-> HTTP (\d+), api-response-code (\d+)`)
+
+// refused says whether the server refused one of the scenario's requests:
+// the 21 codes but 200, the 4 HTTP refusals, and the scenarios whose
+// answer is a refusal anyway (a repeat, the published vector's flow id).
+func refused(res *ScenarioResult) bool {
+	for _, run := range res.Runs {
+		for _, m := range refusedAnswer.FindAllStringSubmatch(run, -1) {
+			if m[1] != "200" || m[2] != "200" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestFailuresGroupByDiagnosis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the client suite")
+	}
+	// 28 refusals (21 codes, 4 HTTP statuses, 2 repeats of one payload,
+	// the published vector's foreign flow id), each answered with its own
+	// code, request-id and client-identifiers: one problem, one group.
+	const refusals = 28
+	r := certifyMode(t, "exit-on-refusal")
+	groups := r.FailureGroups()
+	if len(groups) != 1 || len(groups[0].Scenarios) != refusals || r.Failed != refusals {
+		for _, g := range groups {
+			t.Logf("%d: %s", len(g.Scenarios), g.Diagnosis)
+		}
+		t.Fatalf("%d failures in %d groups, want %d in 1", r.Failed, len(groups), refusals)
+	}
+	if !strings.Contains(groups[0].Example, "the server answered HTTP") || strings.Contains(groups[0].Diagnosis, "the server answered") {
+		t.Errorf("the group text keeps what varies, or the example lost it:\n%s\n---\n%s", groups[0].Diagnosis, groups[0].Example)
+	}
+	html, err := r.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(html), fmt.Sprintf("%d scenario(s) fail this way", refusals)); n != 1 {
+		t.Errorf("the HTML report lists the group %d times", n)
+	}
+	data, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), `"group": "client contract: the client must print the response body and exit 0`); n != refusals {
+		t.Errorf("the JSON report has the group on %d results, want %d", n, refusals)
+	}
+}
+
+func TestOAEPIsOptional(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the client suite")
+	}
+	// Not declared, OAEP is not judged: the client that gets MGF1 wrong
+	// certifies for PKCS#1 v1.5, with the OAEP scenarios skipped.
+	r := certifyMode(t, "oaep-sha256-mgf1-sha1")
+	if !r.Certified || r.Skipped != 2 {
+		t.Fatalf("certified %v, %d skipped, want certified with 2 skipped", r.Certified, r.Skipped)
+	}
+	for _, res := range r.Results {
+		if res.Verdict == VerdictSkipped && !strings.Contains(res.SkipReason, "the vendor did not declare oaep-") {
+			t.Errorf("%s: skip reason %q", res.Name, res.SkipReason)
+		}
+	}
+}
+
+func TestFractionalTimeoutCrashIsExplained(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the client suite")
+	}
+	// A client that parses KAIROS_TIMEOUT_SECONDS as an integer, as
+	// Integer.parseInt would, and the reference client otherwise.
+	cmd := fmt.Sprintf(`case "$KAIROS_TIMEOUT_SECONDS" in *.*) echo "java.lang.NumberFormatException: For input string: \"$KAIROS_TIMEOUT_SECONDS\"" >&2; exit 1;; esac; exec '%s' -mode reference`, brokenClient)
+	run := certifytest.NewRun(t, cmd)
+	if err := clientsteps.RunSuite(t.Context(), clientsteps.Options{Run: run}); err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, res := range run.Results() {
+		if res.Verdict != VerdictFailed {
+			continue
+		}
+		failed++
+		if res.Name != "The client accepts a fractional KAIROS_TIMEOUT_SECONDS" || !slices.Contains(res.Mistakes, "client-crashed") ||
+			!strings.Contains(res.Diagnosis, "NumberFormatException") ||
+			!strings.Contains(res.Diagnosis, "this run's KAIROS_TIMEOUT_SECONDS was 17.5: the contract allows a fraction of a second, so parse it as a decimal number") {
+			t.Errorf("%s: %v\n%s", res.Name, res.Mistakes, res.Diagnosis)
+		}
+	}
+	if failed != 1 {
+		t.Errorf("%d scenarios failed, want the fractional timeout's only", failed)
+	}
+}
