@@ -7,6 +7,7 @@ Feature: Client contract
   prints it and exits 0, as for every api-response-code. The timeout the
   client is given may have a fraction of a second.
 
+  @spec-4.3 @spec-4.5 @ref
   Scenario Outline: The client surfaces an HTTP <status> refusal and exits 0
     Given the client must send a payload with 1 call for the "healthy-multicast" flow
     And the server answers with HTTP <status> and code 400
@@ -22,6 +23,7 @@ Feature: Client contract
       | 413    |
       | 415    |
 
+  @spec-4.5 @ref
   Scenario: The client accepts a fractional KAIROS_TIMEOUT_SECONDS
     Given the client must send a payload with 1 call for the "healthy-dialer" flow
     And the client is given a fractional KAIROS_TIMEOUT_SECONDS

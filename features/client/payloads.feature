@@ -47,6 +47,7 @@ Feature: Client payload coverage
     Then the client sent a valid envelope for the payload
     And the client printed the body the server sent
 
+  @spec-3.2 @doc
   Scenario Outline: A payload file laid out "<format>", sealed byte for byte
     Given the client must send a payload formatted "<format>" for the "healthy-multicast" flow
     When the client sends it

@@ -10,6 +10,7 @@ Feature: Client RSA padding
   with the reason. oaep-sha256 means SHA-256 for both the OAEP hash and
   MGF1, with an empty label; oaep-sha1 means SHA-1 for both.
 
+  @spec-3.3 @ref
   Scenario Outline: The client seals with <padding> when KAIROS_RSA_PADDING says so
     Given the client must send a payload with 1 call for the "healthy-dialer" flow
     And the server expects the RSA padding "<padding>"

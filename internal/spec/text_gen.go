@@ -182,6 +182,10 @@ const text = "" +
 	"- The published RSA value is 512 bytes long, so flows have 4096-bit keys [doc].\n" +
 	"- The padding is PKCS#1 v1.5 [ref]: it is what Java's default `RSA` cipher\n" +
 	"  uses, and the pages never name one. The profile knob `rsa-padding` changes it.\n" +
+	"- A client certified by this project must support PKCS#1 v1.5; OAEP is\n" +
+	"  optional, certified when the vendor declares it [ref]. `oaep-sha256` means\n" +
+	"  SHA-256 for both the OAEP hash and MGF1, with an empty label (`oaep-sha1`:\n" +
+	"  SHA-1 for both).\n" +
 	"\n" +
 	"### 3.4 Opening [doc]\n" +
 	"\n" +
@@ -296,7 +300,8 @@ const text = "" +
 	"### 4.5 What a client does with a response [ref]\n" +
 	"\n" +
 	"- A certified client prints the response body it received and exits 0 whatever\n" +
-	"  code the body holds: acting on the code is its caller's job [ref: this\n" +
+	"  code the body holds, and whatever the HTTP status (the transport refusals of\n" +
+	"  4.3 carry a JSON body too): acting on the code is its caller's job [ref: this\n" +
 	"  project's certification contract].\n" +
 	"\n" +
 	"## 5. Status codes and what triggers them [doc+ref]\n" +
