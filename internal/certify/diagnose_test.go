@@ -240,3 +240,29 @@ func TestDiagnoseGarbage(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagnoseOAEPThatPassesPKCS1Unpadding: now and then an OAEP block
+// also passes a PKCS#1 v1.5 unpadding, to noise; the diagnosis must still
+// name OAEP (this was a flake of the OAEP broken client, about 1 request
+// in 400).
+func TestDiagnoseOAEPThatPassesPKCS1Unpadding(t *testing.T) {
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	m := certifytest.Mistakes["oaep"]
+	for i := 0; i < 20000; i++ {
+		env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := envelope.DecodeStrict(env.RequestDigitalSignatureValue)
+		if _, err := rsa.DecryptPKCS1v15(nil, priv, v); err != nil {
+			continue
+		}
+		_, d := Diagnose(env, priv, envelope.PKCS1v15)
+		if d == nil || !slices.Equal(d.Mistakes(), []string{"rsa-padding-oaep-sha1"}) || !d.Recovered {
+			t.Fatalf("after %d envelopes, one whose OAEP block passes PKCS#1 v1.5 unpadding: %v", i+1, d)
+		}
+		t.Logf("found after %d envelopes", i+1)
+		return
+	}
+	t.Skip("no OAEP block passed PKCS#1 v1.5 unpadding in 20000 tries")
+}
