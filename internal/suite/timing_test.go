@@ -3,6 +3,7 @@ package suite_test
 import (
 	"flag"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -33,6 +34,7 @@ func TestTimingRepeated(t *testing.T) {
 		wantFail := !fault.IsZero()
 		var wrong int
 		medians := map[string][]time.Duration{}
+		var closest closestPair
 		for run := 1; run <= *timingRuns; run++ {
 			scenarios := runTiming(t, fault)
 			for _, sc := range scenarios {
@@ -44,6 +46,7 @@ func TestTimingRepeated(t *testing.T) {
 				for class, d := range classMedians(sc.Attachments["timing"]) {
 					medians[class] = append(medians[class], d)
 				}
+				closest.update(sc.Attachments["timing"])
 			}
 		}
 		verdict := "passed"
@@ -51,6 +54,10 @@ func TestTimingRepeated(t *testing.T) {
 			verdict = "caught"
 		}
 		t.Logf("fault %s: %d of %d runs %s (2 scenarios each)", name, *timingRuns-wrong, *timingRuns, verdict)
+		if !wantFail {
+			t.Logf("  closest to a finding: %s", closest.line)
+			t.Logf("  smallest p of any pair: %.2g", closest.minP)
+		}
 		var classes []string
 		for c := range medians {
 			classes = append(classes, c)
@@ -103,4 +110,36 @@ func classMedians(attachments []string) map[string]time.Duration {
 		}
 	}
 	return out
+}
+
+// closestPair remembers, over many timing attachments, the comparison whose
+// shift came nearest its floor and the smallest p seen: how much margin
+// the finding rule kept on the correct server.
+type closestPair struct {
+	ratio float64
+	line  string
+	minP  float64
+}
+
+var comparisonLine = regexp.MustCompile(`(?m)^.* vs .*\(shift (\S+), floor (\S+)\), Mann-Whitney U \S+, p (\S+): .*$`)
+
+func (c *closestPair) update(attachments []string) {
+	if c.line == "" {
+		c.minP = 1
+	}
+	for _, a := range attachments {
+		for _, m := range comparisonLine.FindAllStringSubmatch(a, -1) {
+			shift, err1 := time.ParseDuration(strings.ReplaceAll(m[1], "µ", "u"))
+			floor, err2 := time.ParseDuration(strings.ReplaceAll(m[2], "µ", "u"))
+			var p float64
+			_, err3 := fmt.Sscan(m[3], &p)
+			if err1 != nil || err2 != nil || err3 != nil || floor <= 0 {
+				continue
+			}
+			if r := math.Abs(float64(shift)) / float64(floor); r >= c.ratio {
+				c.ratio, c.line = r, m[0]
+			}
+			c.minP = math.Min(c.minP, p)
+		}
+	}
 }
