@@ -1,0 +1,270 @@
+// Package preflight checks, before any scenario runs, that every role a
+// profile maps reaches its flow with working credentials, without placing
+// a call.
+//
+// Spec section 5's order makes that possible: a create request whose
+// payload has an empty call list passes the flow (rule 2), IP (3),
+// envelope (4), mandatory-field (5), version (6), inner flow (7),
+// security-id (8) and testing-version (9) checks, and is then refused with
+// 302 EMPTY_CALL_LIST (rule 10), before anything about calls is looked at.
+// So each role gets one encrypted create request with calls: [] and
+//
+//   - api-version "1.0", expecting 302: every role but the two below;
+//   - api-version "TEST" for no-testing-version roles, expecting 304 (rule
+//     9 comes before 10: the answer also shows the flow has no testing
+//     version, as the role says);
+//   - for ip-not-whitelisted roles the code the profile's
+//     knobs.ip-not-whitelisted-code names (401, or 403): rule 3 answers
+//     before the envelope is opened, so only the flow-id is checked.
+//
+// Any other answer names the likely cause: 301 the flow-id, 401/403 this
+// machine's IP, 400 the public key or the RSA padding knob, 202 the
+// security-id. Security ids are never printed, only the field's name.
+package preflight
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
+	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+)
+
+// Defaults.
+const (
+	DefaultTimeout     = 10 * time.Second
+	DefaultConcurrency = 4
+	// maxAnswerBytes bounds what is read of an answer: a Kairos error
+	// body is a few hundred bytes.
+	maxAnswerBytes = 64 << 10
+)
+
+// Config is what a preflight needs. Client, Limiter and Budget are the
+// run's own, so the preflight's requests count against the pacing limit.
+type Config struct {
+	Profile *profile.Profile // the flows, the knobs and Profile.Target, the base URL
+	Client  *http.Client     // nil: http.DefaultClient (tests only: no timeouts of its own)
+	Limiter *pacing.Limiter  // nil: no pacing
+	Budget  *callbudget.Budget
+	// Timeout bounds each request once its pacing slot came (0:
+	// DefaultTimeout).
+	Timeout time.Duration
+	// Concurrency is how many roles are checked at once (0:
+	// DefaultConcurrency).
+	Concurrency int
+}
+
+// Check is one role's result.
+type Check struct {
+	Role       string
+	FlowID     string
+	APIVersion string
+	Want       protocol.Code
+	Got        protocol.Code // 0: no api-response-code came back
+	HTTPStatus int           // 0: no answer
+	// Err is why no code came back: no answer, or an unreadable one.
+	Err error
+	// Cause is the likely cause of a wrong answer; empty when OK.
+	Cause string
+}
+
+// OK reports whether the role answered as expected.
+func (c *Check) OK() bool { return c.Err == nil && c.Got == c.Want }
+
+// String is the check's line: "ok" or the wrong answer and its likely cause.
+func (c *Check) String() string {
+	head := fmt.Sprintf("%s (flow %s, api-version %s)", c.Role, c.FlowID, c.APIVersion)
+	switch {
+	case c.OK():
+		return fmt.Sprintf("%s: ok, %s as expected", head, c.Want)
+	case c.Err != nil:
+		return fmt.Sprintf("%s: expected %s, got %v: %s", head, c.Want, c.Err, c.Cause)
+	default:
+		return fmt.Sprintf("%s: expected %s, got %s (HTTP %d): %s", head, c.Want, c.Got, c.HTTPStatus, c.Cause)
+	}
+}
+
+// Failed returns the checks that did not answer as expected.
+func Failed(checks []*Check) []*Check {
+	var out []*Check
+	for _, c := range checks {
+		if !c.OK() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Run checks every role the profile maps, in the profile's role order. An
+// error means the preflight could not be made at all (no target, a payload
+// that would not seal, the run cancelled); a wrong answer is a Check.
+func Run(ctx context.Context, cfg Config) ([]*Check, error) {
+	if cfg.Profile == nil || cfg.Profile.Target == "" {
+		return nil, errors.New("preflight: no target")
+	}
+	if cfg.Client == nil {
+		cfg.Client = http.DefaultClient
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	roles := cfg.Profile.Roles()
+	checks := make([]*Check, len(roles))
+	sem := make(chan struct{}, cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i, role := range roles {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			checks[i] = checkRole(ctx, cfg, role)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return checks, fmt.Errorf("preflight: interrupted: %w", context.Cause(ctx))
+	}
+	return checks, nil
+}
+
+// expectation is the api-version a role is checked with and the answer.
+func expectation(prof *profile.Profile, role string) (apiVersion string, want protocol.Code) {
+	switch {
+	case strings.HasPrefix(role, "ip-not-whitelisted-"):
+		return "1.0", protocol.Code(prof.Knobs.IPNotWhitelistedAs)
+	case strings.HasPrefix(role, "no-testing-version-"):
+		return "TEST", protocol.InvalidFlowVersion
+	default:
+		return "1.0", protocol.EmptyCallList
+	}
+}
+
+func checkRole(ctx context.Context, cfg Config, role string) *Check {
+	flow, _ := cfg.Profile.Flow(role)
+	c := &Check{Role: role, FlowID: flow.FlowID}
+	c.APIVersion, c.Want = expectation(cfg.Profile, role)
+	payload, _ := json.Marshal(map[string]any{
+		"api-version": c.APIVersion, "security-id": flow.SecurityID, "flow-id": flow.FlowID, "calls": []any{},
+	})
+	env, err := envelope.Seal(payload, flow.FlowID, flow.PublicKey, &envelope.SealOptions{Padding: cfg.Profile.Knobs.RSAPadding})
+	if err != nil {
+		c.Err, c.Cause = fmt.Errorf("the harness could not seal the payload: %w", err), fieldCause(role, "public-key")
+		return c
+	}
+	body, _ := json.Marshal(env)
+	path := refserver.PathEncMulticastCreate
+	if profile.KindOf(role) == profile.KindDialer {
+		path = refserver.PathEncDialerCreate
+	}
+	if err := cfg.Limiter.Wait(ctx); err != nil {
+		c.Err, c.Cause = err, "the run was interrupted"
+		return c
+	}
+	// An empty call list places no call; a broken server that accepts
+	// some all the same is counted.
+	reservation, _ := cfg.Budget.Reserve(0)
+	answer, status, err := post(ctx, cfg, strings.TrimRight(cfg.Profile.Target, "/")+path, body)
+	c.HTTPStatus = status
+	if err != nil {
+		c.Err, c.Cause = err, "the target did not answer: check the target URL and the network"
+		return c
+	}
+	reservation.Settle(acceptedCalls(answer))
+	code := gjson.GetBytes(answer, "api-response-code")
+	if code.Type != gjson.Number {
+		c.Err = fmt.Errorf("an answer without a numeric api-response-code (HTTP %d)", status)
+		c.Cause = "the target is not a Kairos server, or not at this base URL"
+		return c
+	}
+	c.Got = protocol.Code(code.Int())
+	if c.Got != c.Want {
+		c.Cause = cause(cfg.Profile, role, c.Got)
+	}
+	return c
+}
+
+// post sends body and reads the answer within cfg.Timeout.
+func post(ctx context.Context, cfg Config, url string, body []byte) ([]byte, int, error) {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(string(body)))
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "kairos-conformance preflight")
+	resp, err := cfg.Client.Do(req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("no answer within %s: %w", cfg.Timeout, err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	if err != nil {
+		return nil, resp.StatusCode, fmt.Errorf("reading the answer: %w", err)
+	}
+	return answer, resp.StatusCode, nil
+}
+
+// acceptedCalls counts the call-details entries carrying a phonon-uuid.
+func acceptedCalls(answer []byte) int {
+	n := 0
+	gjson.GetBytes(answer, "call-details").ForEach(func(_, v gjson.Result) bool {
+		if v.Get("phonon-uuid").String() != "" {
+			n++
+		}
+		return true
+	})
+	return n
+}
+
+func fieldCause(role, field string) string {
+	return fmt.Sprintf("check flows.%s.%s", role, field)
+}
+
+// cause names the likely cause of a wrong answer.
+func cause(prof *profile.Profile, role string, got protocol.Code) string {
+	kind := profile.KindOf(role)
+	ipCode := protocol.Code(prof.Knobs.IPNotWhitelistedAs)
+	switch {
+	case got == protocol.InvalidFlowID:
+		return fmt.Sprintf("the target does not know the flow-id (flows.%s.flow-id) as a %s flow", role, kind)
+	case got == protocol.IPNotWhitelisted || got == http.StatusForbidden:
+		if strings.HasPrefix(role, "ip-not-whitelisted-") {
+			return fmt.Sprintf("the target refused this machine's IP with %s; the profile says %s (knobs.ip-not-whitelisted-code)", got, ipCode)
+		}
+		return "the flow's account does not whitelist this machine's IP address"
+	case got == protocol.InvalidFormat:
+		return fmt.Sprintf("the envelope did not open: the public key (flows.%s.public-key) is not the flow's current key (rotated?), or knobs.rsa-padding (%s) is not the target's", role, prof.Knobs.RSAPaddingName)
+	case got == protocol.InvalidSecurityID:
+		return fmt.Sprintf("the security-id (flows.%s.security-id) is not the flow's", role)
+	case got == protocol.EmptyCallList && strings.HasPrefix(role, "ip-not-whitelisted-"):
+		return "the flow's account whitelists this machine's IP, so the flow cannot play " + role
+	case got == protocol.EmptyCallList && strings.HasPrefix(role, "no-testing-version-"):
+		return "the flow has a testing version, so it cannot play " + role
+	case got == protocol.InvalidFlowVersion:
+		return "the flow has no testing version (api-version 1.0 was sent: the target answers 304 to a version the flow has)"
+	case got == protocol.InvalidAPIVersion:
+		return "the target refused api-version 1.0/TEST, which spec section 2 defines"
+	case got == protocol.InvalidMandatoryParameters:
+		return "the target found a mandatory field missing: it may not take an empty call list as present (spec section 5, rule 5)"
+	default:
+		return fmt.Sprintf("an answer spec section 5's order does not give before 302 for a %s flow; check the role mapping", kind)
+	}
+}

@@ -1,0 +1,164 @@
+package preflight_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
+	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
+	"github.com/kairos-conformance/kairos-conformance/internal/preflight"
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/refserver"
+)
+
+// server is a reference server that counts the requests it got and the
+// calls it accepted (phonon-uuids in its answers).
+type server struct {
+	url      string
+	requests atomic.Int64
+	accepted atomic.Int64
+	world    *refserver.World
+}
+
+func startServer(t *testing.T) *server {
+	t.Helper()
+	world, err := refserver.DefaultWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := refserver.New(world, refserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{world: world}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		gjson.GetBytes(rec.Body.Bytes(), "call-details.#.phonon-uuid").ForEach(func(_, v gjson.Result) bool {
+			if v.String() != "" {
+				s.accepted.Add(1)
+			}
+			return true
+		})
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		io.Copy(w, bytes.NewReader(rec.Body.Bytes()))
+	}))
+	t.Cleanup(ts.Close)
+	s.url = ts.URL
+	return s
+}
+
+func (s *server) profile() *profile.Profile { return s.world.Profile(s.url) }
+
+func run(t *testing.T, prof *profile.Profile, limiter *pacing.Limiter, budget *callbudget.Budget) []*preflight.Check {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	checks, err := preflight.Run(ctx, preflight.Config{Profile: prof, Limiter: limiter, Budget: budget, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checks
+}
+
+// TestReferenceWorldPasses: every role of the reference world answers as
+// the preflight expects, with one request each, and no call is placed.
+func TestReferenceWorldPasses(t *testing.T) {
+	s := startServer(t)
+	prof := s.profile()
+	limiter, _ := pacing.New(0)
+	budget, _ := callbudget.New(0, false)
+	checks := run(t, prof, limiter, budget)
+	if len(checks) != len(prof.Roles()) {
+		t.Fatalf("%d checks for %d roles", len(checks), len(prof.Roles()))
+	}
+	for _, c := range checks {
+		if !c.OK() {
+			t.Errorf("%s", c)
+		}
+	}
+	if got := s.requests.Load(); got != int64(len(checks)) || limiter.Requests() != got {
+		t.Errorf("the server got %d requests, the limiter counted %d, for %d roles", got, limiter.Requests(), len(checks))
+	}
+	if s.accepted.Load() != 0 || budget.Tally().Accepted != 0 {
+		t.Errorf("the preflight placed %d calls (budget counted %d)", s.accepted.Load(), budget.Tally().Accepted)
+	}
+}
+
+// TestWrongCredentialsNameTheirCause breaks one role's credentials at a time
+// and checks that only that role fails, with the cause its answer points to.
+func TestWrongCredentialsNameTheirCause(t *testing.T) {
+	s := startServer(t)
+	for _, c := range []struct {
+		name, role string
+		edit       func(p *profile.Profile, f *profile.Flow)
+		want       []string // in the line
+	}{
+		{"security-id", "healthy-dialer", func(_ *profile.Profile, f *profile.Flow) { f.SecurityID = strings.Repeat("0", 64) },
+			[]string{"got 202 INVALID_SECURITY_ID", "flows.healthy-dialer.security-id"}},
+		{"flow-id", "healthy-multicast", func(_ *profile.Profile, f *profile.Flow) { f.FlowID = "ZzNoSuch" },
+			[]string{"got 301 INVALID_FLOW_ID", "flows.healthy-multicast.flow-id"}},
+		{"public key", "no-did-multicast", func(p *profile.Profile, f *profile.Flow) { f.PublicKey = p.Flows["healthy-multicast"].PublicKey },
+			[]string{"got 400 INVALID_FORMAT", "flows.no-did-multicast.public-key", "knobs.rsa-padding"}},
+		{"this machine's IP", "failing-dialer", func(p *profile.Profile, f *profile.Flow) { *f = p.Flows["ip-not-whitelisted-dialer"] },
+			[]string{"got 401 IP_NOT_WHITELISTED", "this machine's IP"}},
+		{"a flow with a testing version", "no-testing-version-multicast", func(p *profile.Profile, f *profile.Flow) { *f = p.Flows["healthy-multicast"] },
+			[]string{"expected 304 INVALID_FLOW_VERSION, got 302 EMPTY_CALL_LIST", "has a testing version"}},
+		{"a whitelisted IP", "ip-not-whitelisted-multicast", func(p *profile.Profile, f *profile.Flow) { *f = p.Flows["healthy-multicast"] },
+			[]string{"expected 401 IP_NOT_WHITELISTED, got 302 EMPTY_CALL_LIST", "whitelists this machine's IP"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			prof := s.profile()
+			f := prof.Flows[c.role]
+			c.edit(prof, &f)
+			prof.Flows[c.role] = f
+			secret := f.SecurityID
+			failed := preflight.Failed(run(t, prof, nil, nil))
+			if len(failed) != 1 || failed[0].Role != c.role {
+				t.Fatalf("failed checks %v, want only %s", failed, c.role)
+			}
+			line := failed[0].String()
+			for _, w := range c.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("line %q lacks %q", line, w)
+				}
+			}
+			if strings.Contains(line, secret) {
+				t.Errorf("line %q shows the security-id", line)
+			}
+		})
+	}
+}
+
+func TestUnreachableTargetIsAFailedCheck(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	url := ts.URL
+	ts.Close()
+	s := startServer(t)
+	prof := s.profile()
+	prof.Target = url
+	for _, c := range run(t, prof, nil, nil) {
+		if c.OK() || c.Err == nil || !strings.Contains(c.String(), "did not answer") {
+			t.Errorf("against a closed port: %s", c)
+		}
+	}
+}
+
+func TestNoTargetIsAnError(t *testing.T) {
+	if _, err := preflight.Run(context.Background(), preflight.Config{Profile: &profile.Profile{}}); err == nil {
+		t.Error("no error for a profile without a target")
+	}
+}
