@@ -36,15 +36,19 @@ func subcommands() map[string]subcommand {
 		"run":            runSuite,
 		"certify-client": runCertifyClient,
 		"client-send":    runClientSend,
+		"check-profile":  runCheckProfile,
 	}
 }
 
 const usage = `usage: runner [run] [flags]        run the conformance suite (default: against the embedded reference server)
+       runner check-profile --profile FILE [--target URL]
+                                     check every mapped role's credentials, placing no call
        runner serve [flags]          serve the reference Kairos server
        runner envelope seal|open|keygen [flags]
        runner certify-client --client-cmd COMMAND [flags]
                                      certify a vendor's Kairos client
        runner client-send            the reference client (reads the KAIROS_* environment)
+       runner --version              the module version and VCS revision of this build
 Run "runner COMMAND -h" for a command's flags.
 `
 
@@ -53,6 +57,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 			fmt.Fprint(stdout, usage)
 			return exitOK
+		}
+		if args[0] == "--version" || args[0] == "-version" || args[0] == "version" {
+			return writeVersion(stdout)
 		}
 		if cmd, ok := subcommands()[args[0]]; ok {
 			return cmd(ctx, args[1:], stdin, stdout, stderr)

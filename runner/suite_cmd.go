@@ -42,6 +42,7 @@ type suiteRequest struct {
 	redact       bool
 	format       string
 	console      io.Writer
+	pacing       runPacing // the run's limiter and call budget, shared with the preflight
 }
 
 // runSuiteFunc runs the scenarios and returns godog's cucumber JSON: partial
@@ -85,11 +86,19 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 		return exitUsage
 	}
 	defer tgt.Close()
+	pace, err := newPacing(tgt)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return exitUsage
+	}
 	redactor := redact.Disabled()
 	if cfg.redact {
 		redactor = redact.New(tgt.Profile.Secrets()...)
 	}
-	note, err := probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
+	note, err := "", pace.limiter.Wait(ctx) // the probe is a request like any other
+	if err == nil {
+		note, err = probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
+	}
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "runner: %s\n", redactor.String(err.Error()))
 		return exitUsage
@@ -97,7 +106,17 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	if err == nil && note != "" {
 		fmt.Fprintf(stderr, "runner: warning: %s\n", note)
 	}
-	t := runTarget{tgt: tgt, redactor: redactor, note: note, probed: err == nil}
+	probed := err == nil
+	// A target that did not answer the probe would fail every role's check
+	// the same way: the run goes on to report what it does.
+	if probed && !cfg.noPreflight && note == "" && !runPreflight(ctx, tgt, pace, cfg.timeout, false, stdout, stderr) {
+		if ctx.Err() == nil {
+			fmt.Fprintln(stderr, "runner: the preflight failed: no scenario was run (runner check-profile repeats it; --no-preflight skips it)")
+			return exitUsage
+		}
+		probed = false // interrupted during the preflight: nothing may run
+	}
+	t := runTarget{tgt: tgt, redactor: redactor, note: note, probed: probed, pace: pace}
 	return c.runRepetitions(ctx, cfg, sel, t, stdout, stderr)
 }
 
@@ -107,6 +126,7 @@ type runTarget struct {
 	redactor *redact.Redactor
 	note     string // the probe's warning, if any
 	probed   bool   // false: interrupted while probing, nothing may run
+	pace     runPacing
 }
 
 // runOnce runs the selection once with seed and runID, writes the reports
@@ -125,6 +145,7 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 		meta.Notes = append(meta.Notes, t.note)
 	}
 	meta.Started = c.now()
+	before := t.pace.traffic() // the repetitions share the limiter and the budget
 	var cucumber []byte
 	godogFailed := false
 	if t.probed { // else interrupted while probing: nothing ran, the reports say so
@@ -133,7 +154,7 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
 			target: t.tgt, featureFS: sel.source.fsys, featurePaths: sel.paths, tags: cfg.tags,
 			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: seed, runID: runID, redact: cfg.redact,
-			format: cfg.format, console: console,
+			format: cfg.format, console: console, pacing: t.pace,
 		})
 		console.Close()
 		if runErr != nil && ctx.Err() == nil {
@@ -142,6 +163,7 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 		}
 	}
 	meta.Finished = c.now()
+	meta.Traffic = t.pace.trafficSince(before)
 	meta.Interrupted = ctx.Err() != nil
 	cause := ""
 	if meta.Interrupted {

@@ -29,6 +29,7 @@ type suiteConfig struct {
 	redact       bool
 	format       string
 	featuresDir  string // empty: features/ of the repository, or the embedded copy
+	noPreflight  bool   // skip the credentials check before the scenarios
 }
 
 // Environment variables that stand in for --target and --profile, so that
@@ -49,8 +50,10 @@ listed known failures that failed, security warnings and, under the
 profile's strictness: documented, failed @ref scenarios (deviations from
 this project's reading) are reported, not counted); 1 a scenario failed, a known failure passed, or the run was
 interrupted after a failure; 2 a usage, profile or infrastructure error
-(unreachable target, TLS failure), an empty selection, or a run interrupted
-before any failure.
+(unreachable target, TLS failure, a role whose credentials the preflight
+refused), an empty selection, or a run interrupted before any failure.
+Use a built binary in CI (go build -o kairos ./runner): go run reports
+every non-zero exit status as 1.
 
 --repeat N runs the selection N times against the same target, each in a new
 shuffled order (--seed S > 0 gives the seeds S, S+1, ...; otherwise they are
@@ -88,6 +91,7 @@ func parseSuiteFlags(args []string, getenv func(string) string, stderr io.Writer
 	noRedact := fs.Bool("no-redact", false, "show keys, security ids and phone numbers in reports and console (local debugging only)")
 	fs.StringVar(&cfg.format, "format", "progress", "console output while running: progress or pretty")
 	fs.StringVar(&cfg.featuresDir, "features", "", "`directory` of feature files (default: the repository's features/; outside the repository, the copy built into this binary)")
+	fs.BoolVar(&cfg.noPreflight, "no-preflight", false, "skip the preflight: the check, before any scenario, that every mapped role's credentials work (runner check-profile runs it alone)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -75,7 +75,7 @@ func writeProfile(t *testing.T, world *refserver.World, target string, keep func
 	}
 	fmt.Fprintf(&b, "phones:\n  whitelisted: %s\n  not-whitelisted: %s\n  invalid: %s\n",
 		quote(prof.Phones.Whitelisted), quote(prof.Phones.NotWhitelisted), quote(prof.Phones.Invalid))
-	fmt.Fprintf(&b, "knobs:\n  allow-key-rotation: %v\n  pull-api: %v\n", prof.Knobs.AllowKeyRotation, prof.Knobs.PullAPI)
+	fmt.Fprintf(&b, "knobs:\n  allow-key-rotation: %v\n  pull-api: %v\n  allow-bulk-calls: %v\n", prof.Knobs.AllowKeyRotation, prof.Knobs.PullAPI, prof.Knobs.AllowBulkCalls)
 	for _, k := range knobs {
 		fmt.Fprintf(&b, "  %s\n", k)
 	}

@@ -23,6 +23,8 @@ func runConformanceSuite(ctx context.Context, req suiteRequest) ([]byte, bool, e
 		HTTPClient:     req.target.HTTPClient,
 		Now:            req.target.Now,
 		AdvanceClock:   req.target.AdvanceClock, // nil unless the server runs in-process
+		Limiter:        req.pacing.limiter,
+		Budget:         req.pacing.budget,
 	}
 	res, err := suite.Run(ctx, cfg)
 	if res == nil {

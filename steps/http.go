@@ -80,6 +80,12 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	for k, v := range o.header {
 		x.reqHeader.Set(k, v)
 	}
+	reservation, err := s.admit(ctx, o)
+	if err != nil {
+		x.err = err
+		return x
+	}
+	defer s.settle(reservation, x)
 	timeout := max(s.timeout, o.minTimeout)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -28,6 +28,8 @@ type scenario struct {
 	pull   pullState    // calls accepted in this scenario, for the Pull API
 	ecb    ecbTamper    // what an ECB scenario did to the ciphertext
 	timing *timingRun   // answer times measured by a @timing scenario
+	// refused holds what the call budget refused to send in this step.
+	refused refusals
 }
 
 // scenarioMeta is what the feature file says about the scenario.
@@ -109,6 +111,7 @@ func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Con
 	if err := cancelled(ctx); err != nil {
 		return ctx, err
 	}
+	ctx = st.withRefusals(ctx)
 	if st.meta.tags["@clock"] || st.meta.tags["@timing"] { // alone: the clock moves, or answer times are measured
 		st.s.exclusive.Lock()
 		st.unlock = append(st.unlock, st.s.exclusive.Unlock)
@@ -129,12 +132,15 @@ func (st *scenario) after(ctx context.Context, _ *godog.Scenario, err error) (co
 
 // afterStep moves the attachments a step collected into the Cucumber JSON.
 // It returns no error of its own: godog would join it to the step's.
+// The exception: a step one of whose requests the call budget refused is
+// skipped with the reason.
 func (st *scenario) afterStep(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, _ error) (context.Context, error) {
+	refused := st.refusedStep()
 	if len(st.evidence.pending) > 0 {
 		ctx = godog.Attach(ctx, st.evidence.pending...)
 		st.evidence.pending = nil
 	}
-	return ctx, nil
+	return ctx, refused
 }
 
 // attach queues evidence for the current step, masked and kept small.

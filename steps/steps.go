@@ -32,6 +32,8 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/fixtures"
+	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
+	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
@@ -68,6 +70,14 @@ type Config struct {
 	// that two runs against one server never send identical payloads. Use
 	// letters and digits.
 	RunID string
+	// Limiter paces every request (nil: one made from the profile's
+	// knobs.max-requests-per-minute). Share the run's: the preflight's
+	// requests count too.
+	Limiter *pacing.Limiter
+	// Budget counts the calls the target accepts and refuses requests
+	// that could take it over knobs.max-accepted-calls (nil: one made from
+	// the profile's knobs).
+	Budget *callbudget.Budget
 }
 
 // Suite is one run's shared, read-only (or synchronised) state.
@@ -82,6 +92,8 @@ type Suite struct {
 	vector    *publishedVector
 	ids       *idSource
 	redact    *redact.Redactor
+	limiter   *pacing.Limiter
+	budget    *callbudget.Budget
 
 	// flowLocks serialise scenarios using the same rotatable flow: a
 	// rotation in one would invalidate the key another just sealed with.
@@ -125,6 +137,16 @@ func New(cfg Config) (*Suite, error) {
 		return nil, err
 	}
 	s.redact = newRedactor(cfg.Redact, cfg.Profile)
+	if s.limiter = cfg.Limiter; s.limiter == nil {
+		if s.limiter, err = pacing.New(s.prof.Knobs.MaxRequestsPerMinute); err != nil {
+			return nil, fmt.Errorf("steps: knobs.max-requests-per-minute: %w", err)
+		}
+	}
+	if s.budget = cfg.Budget; s.budget == nil {
+		if s.budget, err = callbudget.New(s.prof.Knobs.MaxAcceptedCalls, s.prof.Knobs.AllowBulkCalls); err != nil {
+			return nil, fmt.Errorf("steps: knobs.max-accepted-calls: %w", err)
+		}
+	}
 	return s, nil
 }
 

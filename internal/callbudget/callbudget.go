@@ -17,13 +17,13 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // BulkCalls is the most calls one request may place unless the profile
-// allows bulk calls (knobs.allow-bulk-calls): this project's reading of
-// "hundreds of calls", which only the upper-boundary scenarios (500 calls,
-// spec section 2; 501 for 303) send.
-const BulkCalls = 50
+// allows bulk calls (protocol.BulkCalls).
+const BulkCalls = protocol.BulkCalls
 
 // Errors a refused reservation wraps; the message names the knob.
 var (

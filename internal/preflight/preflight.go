@@ -40,7 +40,6 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
-	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
 // Defaults.
@@ -89,7 +88,7 @@ func (c *Check) String() string {
 	head := fmt.Sprintf("%s (flow %s, api-version %s)", c.Role, c.FlowID, c.APIVersion)
 	switch {
 	case c.OK():
-		return fmt.Sprintf("%s: ok, %s as expected", head, c.Want)
+		return fmt.Sprintf("%s: %s as expected", head, c.Want)
 	case c.Err != nil:
 		return fmt.Sprintf("%s: expected %s, got %v: %s", head, c.Want, c.Err, c.Cause)
 	default:
@@ -169,10 +168,7 @@ func checkRole(ctx context.Context, cfg Config, role string) *Check {
 		return c
 	}
 	body, _ := json.Marshal(env)
-	path := refserver.PathEncMulticastCreate
-	if profile.KindOf(role) == profile.KindDialer {
-		path = refserver.PathEncDialerCreate
-	}
+	path := protocol.CreatePath(profile.KindOf(role), true)
 	if err := cfg.Limiter.Wait(ctx); err != nil {
 		c.Err, c.Cause = err, "the run was interrupted"
 		return c

@@ -157,6 +157,12 @@ func (k *Knobs) resolve() error {
 	if k.TimingSamples < timing.MinSamples {
 		return fieldErr(fmt.Sprintf("%d: want at least %d (with fewer answers per class no difference can reach p < 0.001)", k.TimingSamples, timing.MinSamples), "knobs", "timing-samples")
 	}
+	if k.MaxRequestsPerMinute < 0 {
+		return fieldErr("must be 0 (no limit) or more", "knobs", "max-requests-per-minute")
+	}
+	if k.MaxAcceptedCalls < 0 {
+		return fieldErr("must be 0 (no limit) or more", "knobs", "max-accepted-calls")
+	}
 	return nil
 }
 

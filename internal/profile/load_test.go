@@ -115,6 +115,8 @@ func TestLoadErrorsNameFileLineAndField(t *testing.T) {
 		{"bad window", "checksum-window: 1h", "checksum-window: -1h", []string{":19:", "knobs.checksum-window"}},
 		{"bad duration", "checksum-window: 1h", "checksum-window: a day", []string{"line 19"}},
 		{"too few timing samples", "checksum-window: 1h", "checksum-window: 1h\n  timing-samples: 5", []string{":20:", "knobs.timing-samples", "at least 10"}},
+		{"negative pacing", "checksum-window: 1h", "checksum-window: 1h\n  max-requests-per-minute: -5", []string{":20:", "knobs.max-requests-per-minute"}},
+		{"negative call budget", "checksum-window: 1h", "checksum-window: 1h\n  max-accepted-calls: -1", []string{":20:", "knobs.max-accepted-calls"}},
 		{"bad target", "target: https://central.example.test", "target: central.example.test", []string{":2:", "target"}},
 		{"bad message check", "checksum-window: 1h", "checksum-window: 1h\n  message-check: loose", []string{":20:", "knobs.message-check", `"loose" is not one of exact, case-insensitive, off`}},
 		{"bad strictness", "checksum-window: 1h", "checksum-window: 1h\n  strictness: lenient", []string{":20:", "knobs.strictness", `"lenient" is not one of reference, documented`}},

@@ -96,6 +96,16 @@ type Knobs struct {
 	// TimingSamples is how many answer times the timing scenarios take per
 	// class of failing envelope (at least 10).
 	TimingSamples int `yaml:"timing-samples"`
+	// MaxRequestsPerMinute paces every request of a run, the preflight's
+	// included (0: no limit). Phonon publishes 500 for its real-time host.
+	MaxRequestsPerMinute int `yaml:"max-requests-per-minute"`
+	// MaxAcceptedCalls is the run's call budget: at most this many calls
+	// accepted by the target (0: no limit). Each accepted TEST call rings
+	// a test phone.
+	MaxAcceptedCalls int `yaml:"max-accepted-calls"`
+	// AllowBulkCalls lets one request place hundreds of calls (the
+	// 500-call boundary): true only where that costs nothing.
+	AllowBulkCalls bool `yaml:"allow-bulk-calls"`
 }
 
 // TLS configures how the harness trusts an https target.
@@ -133,6 +143,10 @@ func Defaults() Knobs {
 		MessageCheck:       protocol.DefaultMessageCheck,
 		Strictness:         protocol.DefaultStrictness,
 		TimingSamples:      protocol.DefaultTimingSamples,
+
+		MaxRequestsPerMinute: protocol.DefaultMaxRequestsPerMinute,
+		MaxAcceptedCalls:     protocol.DefaultMaxAcceptedCalls,
+		AllowBulkCalls:       protocol.DefaultAllowBulkCalls,
 	}
 }
 

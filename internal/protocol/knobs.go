@@ -32,6 +32,17 @@ const (
 	// embedded server, and is three times the fewest with which the
 	// finding rule can reach p < 0.001 at all (10).
 	DefaultTimingSamples = 30
+
+	// What a run may cost the target and its test phones: no limits unless
+	// a profile sets them (the example staging profile does).
+
+	// DefaultMaxRequestsPerMinute: requests are not paced (0).
+	DefaultMaxRequestsPerMinute = 0
+	// DefaultMaxAcceptedCalls: no call budget (0).
+	DefaultMaxAcceptedCalls = 0
+	// DefaultAllowBulkCalls: a request may carry at most BulkCalls calls;
+	// the reference world allows more (its calls ring nobody).
+	DefaultAllowBulkCalls = false
 )
 
 // BulkHostIPNotWhitelistedCode is what Phonon's bulk host answers a caller

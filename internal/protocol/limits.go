@@ -21,4 +21,13 @@ const (
 	// v1.5 under the spec's 4096-bit key (section 3). encryptdata refuses a
 	// longer aesKey with 210 (section 6 [ref]).
 	MaxKeyB64Bytes = 501
+	// BulkCalls is the most calls one request may carry unless the profile
+	// allows bulk calls (knobs.allow-bulk-calls): this project's reading of
+	// "hundreds of calls", which only the upper-boundary scenarios send
+	// (MaxCallsPerRequest, and one more for 303).
+	BulkCalls = 50
+	// PhononRequestsPerMinute is the rate limit Phonon publishes for its
+	// real-time host; the example staging profile's
+	// knobs.max-requests-per-minute.
+	PhononRequestsPerMinute = 500
 )

@@ -57,6 +57,9 @@ func WriteSummary(w io.Writer, run *Run, reportPaths []string) {
 	}
 	fmt.Fprintf(w, "\n%d scenarios%s: %d passed, %d failed, %d skipped, %d failed as expected, %d known failures passed, %d warnings%s, %d not run\n",
 		c.Total, elapsed, c.Passed, c.Failed, c.Skipped, c.FailedAsExpected, c.KnownFailurePassed, c.Warning, deviations, c.NotRun)
+	if t := m.TrafficText(); t != "" {
+		fmt.Fprintln(w, t)
+	}
 	if m.Seed != 0 {
 		fmt.Fprintf(w, "Scenario order: --seed %d repeats it.\n", m.Seed)
 	}

@@ -163,7 +163,7 @@ func failureText(sc *Scenario) string {
 }
 
 func junitProperties(m Meta) []junitProperty {
-	return []junitProperty{
+	props := []junitProperty{
 		{"target", m.Target},
 		{"profile", m.Profile},
 		{"harness-version", m.HarnessVersion},
@@ -171,6 +171,13 @@ func junitProperties(m Meta) []junitProperty {
 		{"interrupted", fmt.Sprint(m.Interrupted)},
 		{"strictness", string(m.Strictness)},
 	}
+	if t := m.Traffic; t != nil {
+		props = append(props,
+			junitProperty{"requests", t.RequestsText(m.elapsed())},
+			junitProperty{"accepted-calls", fmt.Sprint(t.AcceptedCalls)},
+			junitProperty{"calls", t.CallsText()})
+	}
+	return props
 }
 
 // dedupeCaseNames appends the line to names a Scenario Outline repeats, so

@@ -61,6 +61,9 @@ type Meta struct {
 	Strictness protocol.Strictness
 	// Notes are one-line remarks shown in the header, e.g. a slow target.
 	Notes []string
+	// Traffic counts the requests sent and the calls accepted (nil: not
+	// counted).
+	Traffic *Traffic
 }
 
 // Run is the judged, redacted model every report is rendered from.

@@ -25,6 +25,8 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/features"
+	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
+	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/steps"
 )
@@ -90,6 +92,11 @@ type Config struct {
 	FixturesDir string
 	// RunID makes client-identifiers unique across runs (empty: random).
 	RunID string
+	// Limiter paces every request and Budget counts (and caps) the calls
+	// the target accepts; share the run's with its preflight (nil: made
+	// from the profile's knobs).
+	Limiter *pacing.Limiter
+	Budget  *callbudget.Budget
 }
 
 // Result is what a run produced.
@@ -140,7 +147,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	st, err := steps.New(steps.Config{
 		Profile: cfg.Profile, RequestTimeout: cfg.RequestTimeout, Redact: cfg.Redact,
 		HTTPClient: cfg.HTTPClient, Now: cfg.Now, AdvanceClock: cfg.AdvanceClock,
-		FixturesDir: cfg.FixturesDir, RunID: cfg.RunID,
+		FixturesDir: cfg.FixturesDir, RunID: cfg.RunID, Limiter: cfg.Limiter, Budget: cfg.Budget,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("suite: %w", err)

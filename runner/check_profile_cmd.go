@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
+	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
+	"github.com/kairos-conformance/kairos-conformance/internal/preflight"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/target"
+)
+
+const checkProfileUsage = `usage: runner check-profile [--profile FILE] [--target URL] [flags]
+
+Checks, without placing a call, that every role the profile maps reaches its
+flow with working credentials: one encrypted create request per role with an
+empty call list, which a Kairos server refuses with 302 only after checking
+the flow-id, this machine's IP, the envelope (public key, RSA padding), the
+security-id and the api-version (spec section 5). no-testing-version roles
+expect 304, ip-not-whitelisted roles the knob's 401/403. Every wrong answer is
+one line naming the role and the likely cause. The requests count against
+knobs.max-requests-per-minute. A normal run makes the same check first
+(runner run --no-preflight skips it).
+
+Exit status: 0 every role answered as expected; 2 a role did not, the target
+could not be reached, or a usage or profile error.
+
+Flags:
+`
+
+// runCheckProfile is `runner check-profile`: the preflight alone.
+func runCheckProfile(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("runner check-profile", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, checkProfileUsage)
+		fs.PrintDefaults()
+	}
+	profilePath := fs.String("profile", os.Getenv(envProfile), "target profile YAML `file` (env "+envProfile+")")
+	targetURL := fs.String("target", os.Getenv(envTarget), "base `URL` of the Kairos server (env "+envTarget+"; default: the profile's target)")
+	timeout := fs.Duration("timeout", 10*time.Second, "deadline for each HTTP request (the wait for a pacing slot is not part of it)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "runner check-profile: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	case *timeout <= 0:
+		fmt.Fprintf(stderr, "runner check-profile: --timeout: %s: want a positive duration such as 10s\n", *timeout)
+		return exitUsage
+	}
+	tgt, err := target.Resolve(target.Options{
+		Profile: *profilePath, URL: *targetURL, ProfileName: "--profile", URLName: "--target (or " + envTarget + ")",
+		Client: target.ClientOptions{Timeout: *timeout},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "runner check-profile: %v\n", err)
+		return exitUsage
+	}
+	defer tgt.Close()
+	pace, err := newPacing(tgt)
+	if err != nil {
+		fmt.Fprintf(stderr, "runner check-profile: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "Preflight of %s (profile %s)\n", tgt.URL, tgt.Label)
+	ok := runPreflight(ctx, tgt, pace, *timeout, true, stdout, stderr)
+	fmt.Fprintf(stdout, "%d requests sent; %s.\n", pace.limiter.Requests(), pace.budget.Tally())
+	if !ok {
+		return exitUsage
+	}
+	return exitOK
+}
+
+// runPacing is what a run shares between its preflight and its scenarios:
+// the pacing limiter and the call budget, from the profile's knobs.
+type runPacing struct {
+	limiter *pacing.Limiter
+	budget  *callbudget.Budget
+}
+
+func newPacing(tgt *target.Target) (runPacing, error) {
+	k := tgt.Profile.Knobs
+	limiter, err := pacing.New(k.MaxRequestsPerMinute)
+	if err != nil {
+		return runPacing{}, fmt.Errorf("knobs.max-requests-per-minute: %w", err)
+	}
+	budget, err := callbudget.New(k.MaxAcceptedCalls, k.AllowBulkCalls)
+	if err != nil {
+		return runPacing{}, fmt.Errorf("knobs.max-accepted-calls: %w", err)
+	}
+	return runPacing{limiter: limiter, budget: budget}, nil
+}
+
+// traffic is the run's counts so far.
+func (p runPacing) traffic() reporting.Traffic {
+	tally := p.budget.Tally()
+	return reporting.Traffic{
+		Requests: p.limiter.Requests(), RequestLimit: p.limiter.PerMinute(),
+		AcceptedCalls: tally.Accepted, UncertainCalls: tally.Uncertain, CallBudget: tally.Max,
+	}
+}
+
+// trafficSince is what was sent and accepted since before: one repetition
+// of a run, the probe and the preflight before it not included (its wall
+// time does not include them either).
+func (p runPacing) trafficSince(before reporting.Traffic) *reporting.Traffic {
+	t := p.traffic()
+	t.Requests -= before.Requests
+	t.AcceptedCalls -= before.AcceptedCalls
+	t.UncertainCalls -= before.UncertainCalls
+	return &t
+}
+
+// runPreflight checks every mapped role and reports: each wrong answer as
+// one line on stderr (every role on stdout when verbose), then one summary
+// line. It returns false when a role answered wrongly or the preflight could
+// not be made.
+func runPreflight(ctx context.Context, tgt *target.Target, pace runPacing, timeout time.Duration, verbose bool, stdout, stderr io.Writer) bool {
+	start := time.Now()
+	checks, err := preflight.Run(ctx, preflight.Config{
+		Profile: tgt.Profile, Client: tgt.HTTPClient, Limiter: pace.limiter, Budget: pace.budget, Timeout: timeout,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		return false
+	}
+	failed := preflight.Failed(checks)
+	for _, c := range checks {
+		switch {
+		case !c.OK():
+			fmt.Fprintf(stderr, "preflight: FAIL %s\n", c)
+		case verbose:
+			fmt.Fprintf(stdout, "preflight: ok   %s\n", c)
+		}
+	}
+	took := time.Since(start).Round(time.Millisecond)
+	if len(failed) > 0 {
+		fmt.Fprintf(stderr, "preflight: %d of %d roles did not answer as expected (%s); fix the profile (or the target)\n", len(failed), len(checks), took)
+		return false
+	}
+	fmt.Fprintf(stdout, "Preflight: all %d mapped roles answered as expected, without placing a call (%s).\n", len(checks), took)
+	return true
+}
