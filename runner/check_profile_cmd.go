@@ -28,8 +28,13 @@ one line naming the role and the likely cause. The requests count against
 knobs.max-requests-per-minute. A normal run makes the same check first
 (runner run --no-preflight skips it).
 
-Exit status: 0 every role answered as expected; 2 a role did not, the target
-could not be reached, or a usage or profile error.
+An answer that names no credential problem (a target that reads the
+empty-call-list rule otherwise, say with 210) is inconclusive: shown with "?",
+and not a failure.
+
+Exit status: 0 every role answered as expected or inconclusively; 2 a role's
+answer named a problem, the target could not be reached, or a usage or
+profile error.
 
 Flags:
 `
@@ -135,11 +140,13 @@ func runPreflight(ctx context.Context, tgt *target.Target, pace runPacing, timeo
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 		return false
 	}
-	failed := preflight.Failed(checks)
+	failed, inconclusive := preflight.Failed(checks), preflight.Inconclusive(checks)
 	for _, c := range checks {
 		switch {
-		case !c.OK():
+		case c.Failed():
 			fmt.Fprintf(stderr, "preflight: FAIL %s\n", c)
+		case c.Inconclusive:
+			fmt.Fprintf(stderr, "preflight: ?    %s\n", c)
 		case verbose:
 			fmt.Fprintf(stdout, "preflight: ok   %s\n", c)
 		}
@@ -149,6 +156,7 @@ func runPreflight(ctx context.Context, tgt *target.Target, pace runPacing, timeo
 		fmt.Fprintf(stderr, "preflight: %d of %d roles did not answer as expected (%s); fix the profile (or the target)\n", len(failed), len(checks), took)
 		return false
 	}
-	fmt.Fprintf(stdout, "Preflight: all %d mapped roles answered as expected, without placing a call (%s).\n", len(checks), took)
+	ok := len(checks) - len(inconclusive)
+	fmt.Fprintf(stdout, "Preflight: %d of %d mapped roles answered as expected, %d inconclusive, without placing a call (%s).\n", ok, len(checks), len(inconclusive), took)
 	return true
 }

@@ -17,9 +17,13 @@
 //     knobs.ip-not-whitelisted-code names (401, or 403): rule 3 answers
 //     before the envelope is opened, so only the flow-id is checked.
 //
-// Any other answer names the likely cause: 301 the flow-id, 401/403 this
-// machine's IP, 400 the public key or the RSA padding knob, 202 the
-// security-id. Security ids are never printed, only the field's name.
+// A wrong answer that points at the profile or the target fails the check
+// and names the likely cause: 301 the flow-id, 401/403 this machine's IP,
+// 400 the public key or the RSA padding knob, 202 the security-id, 302 a
+// flow that cannot play its role. Any other code is inconclusive: the
+// empty-call-list rule is this project's reading, and a target may answer
+// it otherwise (210, say) without its credentials being wrong. Security ids
+// are never printed, only the field's name.
 package preflight
 
 import (
@@ -78,10 +82,18 @@ type Check struct {
 	Err error
 	// Cause is the likely cause of a wrong answer; empty when OK.
 	Cause string
+	// Inconclusive marks a wrong answer that names no credential problem:
+	// a code section 5's order does not tie to the checks before 302 (a
+	// target that reads the empty-call-list rule otherwise, or a failing
+	// one). The preflight cannot judge the credentials; the scenarios will.
+	Inconclusive bool
 }
 
 // OK reports whether the role answered as expected.
 func (c *Check) OK() bool { return c.Err == nil && c.Got == c.Want }
+
+// Failed reports a wrong answer that names a cause: the run must not go on.
+func (c *Check) Failed() bool { return !c.OK() && !c.Inconclusive }
 
 // String is the check's line: "ok" or the wrong answer and its likely cause.
 func (c *Check) String() string {
@@ -96,11 +108,23 @@ func (c *Check) String() string {
 	}
 }
 
-// Failed returns the checks that did not answer as expected.
+// Failed returns the checks whose answer names a problem with the profile
+// or the target.
 func Failed(checks []*Check) []*Check {
 	var out []*Check
 	for _, c := range checks {
-		if !c.OK() {
+		if c.Failed() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Inconclusive returns the checks whose answer could not be judged.
+func Inconclusive(checks []*Check) []*Check {
+	var out []*Check
+	for _, c := range checks {
+		if c.Inconclusive {
 			out = append(out, c)
 		}
 	}
@@ -191,7 +215,7 @@ func checkRole(ctx context.Context, cfg Config, role string) *Check {
 	}
 	c.Got = protocol.Code(code.Int())
 	if c.Got != c.Want {
-		c.Cause = cause(cfg.Profile, role, c.Got)
+		c.Cause, c.Inconclusive = cause(cfg.Profile, role, c.Got)
 	}
 	return c
 }
@@ -234,33 +258,28 @@ func fieldCause(role, field string) string {
 	return fmt.Sprintf("check flows.%s.%s", role, field)
 }
 
-// cause names the likely cause of a wrong answer.
-func cause(prof *profile.Profile, role string, got protocol.Code) string {
+// cause names the likely cause of a wrong answer, and whether the answer
+// is inconclusive: it names no problem with the credentials.
+func cause(prof *profile.Profile, role string, got protocol.Code) (string, bool) {
 	kind := profile.KindOf(role)
+	ipRole := strings.HasPrefix(role, "ip-not-whitelisted-")
 	ipCode := protocol.Code(prof.Knobs.IPNotWhitelistedAs)
 	switch {
 	case got == protocol.InvalidFlowID:
-		return fmt.Sprintf("the target does not know the flow-id (flows.%s.flow-id) as a %s flow", role, kind)
-	case got == protocol.IPNotWhitelisted || got == http.StatusForbidden:
-		if strings.HasPrefix(role, "ip-not-whitelisted-") {
-			return fmt.Sprintf("the target refused this machine's IP with %s; the profile says %s (knobs.ip-not-whitelisted-code)", got, ipCode)
-		}
-		return "the flow's account does not whitelist this machine's IP address"
+		return fmt.Sprintf("the target does not know the flow-id (flows.%s.flow-id) as a %s flow", role, kind), false
+	case (got == protocol.IPNotWhitelisted || got == protocol.BulkHostIPNotWhitelistedCode) && ipRole:
+		return fmt.Sprintf("the target refused this machine's IP with %s; the profile says %s (knobs.ip-not-whitelisted-code)", got, ipCode), false
+	case got == protocol.IPNotWhitelisted || got == protocol.BulkHostIPNotWhitelistedCode:
+		return "the flow's account does not whitelist this machine's IP address", false
+	case ipRole && (got == protocol.InvalidFormat || got == protocol.InvalidSecurityID || got == protocol.EmptyCallList):
+		return "the flow's account whitelists this machine's IP (the request got past the IP check), so the flow cannot play " + role, false
 	case got == protocol.InvalidFormat:
-		return fmt.Sprintf("the envelope did not open: the public key (flows.%s.public-key) is not the flow's current key (rotated?), or knobs.rsa-padding (%s) is not the target's", role, prof.Knobs.RSAPaddingName)
+		return fmt.Sprintf("the envelope did not open: the public key (flows.%s.public-key) is not the flow's current key (rotated?), or knobs.rsa-padding (%s) is not the target's", role, prof.Knobs.RSAPaddingName), false
 	case got == protocol.InvalidSecurityID:
-		return fmt.Sprintf("the security-id (flows.%s.security-id) is not the flow's", role)
-	case got == protocol.EmptyCallList && strings.HasPrefix(role, "ip-not-whitelisted-"):
-		return "the flow's account whitelists this machine's IP, so the flow cannot play " + role
+		return fmt.Sprintf("the security-id (flows.%s.security-id) is not the flow's", role), false
 	case got == protocol.EmptyCallList && strings.HasPrefix(role, "no-testing-version-"):
-		return "the flow has a testing version, so it cannot play " + role
-	case got == protocol.InvalidFlowVersion:
-		return "the flow has no testing version (api-version 1.0 was sent: the target answers 304 to a version the flow has)"
-	case got == protocol.InvalidAPIVersion:
-		return "the target refused api-version 1.0/TEST, which spec section 2 defines"
-	case got == protocol.InvalidMandatoryParameters:
-		return "the target found a mandatory field missing: it may not take an empty call list as present (spec section 5, rule 5)"
+		return "the flow has a testing version (api-version TEST got past the version check), so it cannot play " + role, false
 	default:
-		return fmt.Sprintf("an answer spec section 5's order does not give before 302 for a %s flow; check the role mapping", kind)
+		return fmt.Sprintf("inconclusive: %s does not say whether the credentials work (a target may read the empty-call-list rule otherwise, SPEC.md section 5); the scenarios will tell", got), true
 	}
 }

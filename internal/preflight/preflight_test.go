@@ -162,3 +162,40 @@ func TestNoTargetIsAnError(t *testing.T) {
 		t.Error("no error for a profile without a target")
 	}
 }
+
+// TestOtherReadingIsInconclusive: a target that answers an empty call list
+// with 210 (another reading of a [ref] rule) fails no check; every role is
+// inconclusive, and one with a wrong security-id still fails.
+func TestOtherReadingIsInconclusive(t *testing.T) {
+	world, err := refserver.DefaultWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fault, err := refserver.ParseFault("empty-call-list-as-210")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := refserver.New(world, refserver.Options{Fault: fault})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	prof := world.Profile(ts.URL)
+	f := prof.Flows["healthy-multicast"]
+	f.SecurityID = strings.Repeat("0", 64)
+	prof.Flows["healthy-multicast"] = f
+	checks := run(t, prof, nil, nil)
+	failed, inconclusive := preflight.Failed(checks), preflight.Inconclusive(checks)
+	if len(failed) != 1 || failed[0].Role != "healthy-multicast" {
+		t.Errorf("failed %v, want only healthy-multicast (its security-id)", failed)
+	}
+	if len(inconclusive) == 0 || !strings.Contains(inconclusive[0].String(), "inconclusive: 210 INVALID_MANDATORY_PARAMETERS") {
+		t.Errorf("inconclusive %v, want the roles answered 210", inconclusive)
+	}
+	for _, c := range checks {
+		if !c.OK() && !c.Failed() && !c.Inconclusive {
+			t.Errorf("%s: neither ok, failed nor inconclusive", c)
+		}
+	}
+}
