@@ -89,6 +89,12 @@ func TestBrokenClientsFailWithTheirDiagnosis(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
+			// The harness on a UTF-8 machine, whatever this one is: the
+			// platform-charset client must pass there and fail only under
+			// LC_ALL=C.
+			t.Setenv("LC_ALL", "")
+			t.Setenv("LC_CTYPE", "")
+			t.Setenv("LANG", "C.UTF-8")
 			r := certifyMode(t, tt.mode, tt.paddings...)
 			if r.Certified {
 				t.Fatalf("certified")
