@@ -7,7 +7,7 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
@@ -28,13 +28,13 @@ func TestGodogCLISkipsClientScenarios(t *testing.T) {
 		ScenarioInitializer:  InitializeScenario,
 		Options: &godog.Options{
 			Format: "cucumber", Output: &out, NoColors: true, Strict: true,
-			Paths: []string{"features"}, Tags: clientsteps.Tag,
+			Paths: []string{"features"}, Tags: suite.ClientTag,
 		},
 	}.Run()
 	if status != 0 {
 		t.Errorf("godog status %d, want 0", status)
 	}
-	scenarios, err := suite.ParseCucumber(out.Bytes())
+	scenarios, err := reporting.ParseCucumber(out.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,8 +42,8 @@ func TestGodogCLISkipsClientScenarios(t *testing.T) {
 		t.Errorf("%d @client scenarios, want %d", len(scenarios), wantClientScenarios)
 	}
 	for _, sc := range scenarios {
-		if got := strings.Join(sc.Attachments["skip-reason"], "\n"); sc.Status != "skipped" || got != clientSkipReason {
-			t.Errorf("%s: %s %s, skip-reason %q; want skipped, %q", sc.ID(), sc.Status, sc.Error, got, clientSkipReason)
+		if got := strings.Join(sc.AttachmentTexts("skip-reason"), "\n"); sc.Status != "skipped" || got != clientSkipReason {
+			t.Errorf("%s: %s %s, skip-reason %q; want skipped, %q", sc.ID(), sc.Status, sc.FirstError(), got, clientSkipReason)
 		}
 	}
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 	"github.com/kairos-conformance/kairos-conformance/steps"
@@ -97,7 +98,7 @@ func InitializeScenario(sc *godog.ScenarioContext) {
 	clientsteps.RegisterSkipping(sc, clientSkipReason)
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		for _, tag := range p.Tags {
-			if tag.Name == clientsteps.Tag {
+			if tag.Name == suite.ClientTag {
 				clientSkipped.Add(1)
 				break
 			}

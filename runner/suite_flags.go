@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
 // suiteConfig is everything `runner run` was asked to do, validated up front
@@ -113,7 +115,7 @@ func (c *suiteConfig) validate(name string) error {
 		}
 		c.target = strings.TrimRight(c.target, "/")
 	}
-	if err := checkTagExpression(c.tags); err != nil {
+	if err := suite.CheckTags(c.tags); err != nil {
 		return fmt.Errorf("--tags: %w", err)
 	}
 	if name != "" {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
 // runRunner calls run as main does, with KAIROS_TARGET and KAIROS_PROFILE
@@ -178,11 +180,11 @@ func TestTagExpressionsAgreeWithGodog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parsed, err := loadScenarios(src.fsys, src.dir)
+	parsed, err := suite.LoadScenarios(src.fsys, src.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []scenarioInfo // godog below reads mini.feature alone
+	var all []suite.ScenarioInfo // godog below reads mini.feature alone
 	for _, s := range parsed {
 		if s.URI == "features/mini.feature" {
 			all = append(all, s)
@@ -190,7 +192,7 @@ func TestTagExpressionsAgreeWithGodog(t *testing.T) {
 	}
 	for _, expr := range []string{"", "@security", "~@security", "@status-200,@slow", "@spec-5 && ~@slow", "@endpoint-plain-dialer && @slow,@security", "@none"} {
 		var ran []string
-		suite := godog.TestSuite{
+		gs := godog.TestSuite{
 			ScenarioInitializer: func(sc *godog.ScenarioContext) {
 				sc.Step(`^a step$`, func() error { return nil })
 				sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
@@ -201,9 +203,9 @@ func TestTagExpressionsAgreeWithGodog(t *testing.T) {
 			Options: &godog.Options{Format: "progress", Output: &bytes.Buffer{}, Tags: expr, Concurrency: 1,
 				FeatureContents: []godog.Feature{{Name: "mini.feature", Contents: []byte(miniFeature)}}},
 		}
-		suite.Run()
+		gs.Run()
 		var mine []string
-		for _, s := range selectScenarios(all, expr, nil) {
+		for _, s := range suite.SelectScenarios(all, expr, nil) {
 			mine = append(mine, s.Name)
 		}
 		if strings.Join(mine, "|") != strings.Join(ran, "|") {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/kairos-conformance/kairos-conformance/features"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
@@ -24,8 +27,8 @@ type featureSource struct {
 // selection is what the flags select, checked before any server starts.
 type selection struct {
 	source   featureSource
-	all      []scenarioInfo
-	selected []scenarioInfo
+	all      []suite.ScenarioInfo
+	selected []suite.ScenarioInfo
 	// paths are godog's feature paths: every feature file, or one
 	// "path:line" per selected scenario when --name selects (godog cannot).
 	paths []string
@@ -37,7 +40,7 @@ func prepareSelection(cfg suiteConfig) (selection, error) {
 	if err != nil {
 		return selection{}, err
 	}
-	parsed, err := loadScenarios(src.fsys, src.dir)
+	parsed, err := suite.LoadScenarios(src.fsys, src.dir)
 	if err != nil {
 		return selection{}, fmt.Errorf("reading features: %w", err)
 	}
@@ -49,14 +52,14 @@ func prepareSelection(cfg suiteConfig) (selection, error) {
 		return selection{}, fmt.Errorf("--tags: %w", err)
 	}
 	notClient, _ := suite.Tags("")
-	all := selectScenarios(parsed, notClient, nil)
-	sel := selection{source: src, all: all, selected: selectScenarios(all, tags, cfg.name), paths: featureFiles(all)}
+	all := suite.SelectScenarios(parsed, notClient, nil)
+	sel := selection{source: src, all: all, selected: suite.SelectScenarios(all, tags, cfg.name), paths: suite.FeatureFiles(all)}
 	if len(sel.selected) == 0 {
 		return sel, fmt.Errorf("%w (--tags %q, --name %q; %d scenarios in %s): an empty run would pass vacuously",
-			errEmptySelection, cfg.tags, nameOf(cfg), len(all), src.name)
+			suite.ErrEmptySelection, cfg.tags, nameOf(cfg), len(all), src.name)
 	}
 	if cfg.name != nil {
-		sel.paths = featurePaths(sel.selected)
+		sel.paths = suite.FeaturePathsOf(sel.selected)
 	}
 	if cfg.knownFailing != "" {
 		data, err := os.ReadFile(cfg.knownFailing)
@@ -68,24 +71,13 @@ func prepareSelection(cfg suiteConfig) (selection, error) {
 		}
 		names := make([]string, len(all))
 		for i, s := range all {
-			names[i] = s.fullName()
+			names[i] = s.FullName()
 		}
 		if err := sel.known.CheckAllMatch(names); err != nil {
 			return sel, err
 		}
 	}
 	return sel, nil
-}
-
-// featureFiles lists the files the scenarios come from, in order.
-func featureFiles(all []scenarioInfo) []string {
-	var files []string
-	for i, s := range all {
-		if i == 0 || s.URI != all[i-1].URI {
-			files = append(files, s.URI)
-		}
-	}
-	return files
 }
 
 func nameOf(cfg suiteConfig) string {
@@ -116,4 +108,18 @@ func findFeatures(flagDir string) (featureSource, error) {
 		return featureSource{}, fmt.Errorf("%w (pass --features)", err)
 	}
 	return featureSource{fsys: fsys, dir: features.Dir, name: name}, nil
+}
+
+// writeList prints the selection for --list: location, name, tags.
+func writeList(w io.Writer, selected []suite.ScenarioInfo) {
+	width := 0
+	for _, s := range selected {
+		if n := len(s.URI) + 1 + len(strconv.Itoa(s.Line)); n > width {
+			width = n
+		}
+	}
+	for _, s := range selected {
+		fmt.Fprintf(w, "%-*s  %s  %s\n", width, s.URI+":"+strconv.Itoa(s.Line), s.Name, strings.Join(s.Tags, " "))
+	}
+	fmt.Fprintf(w, "%d scenarios\n", len(selected))
 }

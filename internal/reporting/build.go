@@ -34,7 +34,7 @@ type Options struct {
 // result. An interrupted run (meta.Interrupted) may hand over partial or
 // empty JSON; its cut-short scenarios become NotRun rather than failures.
 func Build(meta Meta, cucumberJSON []byte, opts Options) (*Run, error) {
-	scenarios, err := parseCucumber(cucumberJSON)
+	scenarios, err := ParseCucumber(cucumberJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func literalSecrets(scenarios []*Scenario) []string {
 // harness's conventions (see Outcome).
 func judge(sc *Scenario, interrupted bool, cause string, known *KnownFailing) {
 	skipReason := attachmentText(sc, AttachSkipReason)
-	sc.Findings = attachmentTexts(sc, AttachSecurityFinding)
+	sc.Findings = sc.AttachmentTexts(AttachSecurityFinding)
 	pattern := known.Match(sc)
 	switch sc.Status {
 	case "passed":
@@ -162,18 +162,8 @@ func cutShort(sc *Scenario, cause string) bool {
 	return strings.Contains(st.Error, context.Canceled.Error()) || cause != "" && strings.Contains(st.Error, cause)
 }
 
-func attachmentTexts(sc *Scenario, name string) []string {
-	var out []string
-	for _, a := range sc.Evidence(name) {
-		if t := strings.TrimSpace(string(a.Data)); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 func attachmentText(sc *Scenario, name string) string {
-	return strings.Join(attachmentTexts(sc, name), "; ")
+	return strings.Join(sc.AttachmentTexts(name), "; ")
 }
 
 func redactScenario(sc *Scenario, r *redact.Redactor) {

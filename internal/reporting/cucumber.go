@@ -59,10 +59,12 @@ type cukeEmbedding struct {
 // godog appends ":LINE" to a feature's uri when it was selected by line.
 var uriLineSuffix = regexp.MustCompile(`:\d+$`)
 
-// parseCucumber reads godog's cucumber JSON into scenarios with godog's
-// status; outcomes are judged later. Empty input is an empty run: an
+// ParseCucumber reads godog's cucumber JSON into scenarios with godog's
+// status; outcomes are judged later (Build). It is the harness's one reader
+// of that JSON, and a strict one: a step status it does not know makes the
+// scenario failed, never passed. Empty input is an empty run: an
 // interrupted run may have produced nothing.
-func parseCucumber(data []byte) ([]*Scenario, error) {
+func ParseCucumber(data []byte) ([]*Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}

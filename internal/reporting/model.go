@@ -155,6 +155,31 @@ func (s *Scenario) Evidence(names ...string) []Attachment {
 	return out
 }
 
+// AttachmentTexts are the texts of the scenario's attachments called name,
+// in step order, trimmed; empty ones are left out.
+func (s *Scenario) AttachmentTexts(name string) []string {
+	var out []string
+	for _, a := range s.Evidence(name) {
+		if t := strings.TrimSpace(string(a.Data)); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// FirstError is the first error message a step reported, or "".
+func (s *Scenario) FirstError() string {
+	for _, st := range s.Steps {
+		if st.Error != "" {
+			return st.Error
+		}
+	}
+	return ""
+}
+
+// ID is "features/x.feature:12 name": unique within a run.
+func (s *Scenario) ID() string { return s.Location() + " " + s.Name }
+
 // Step is one executed step.
 type Step struct {
 	Keyword     string

@@ -11,7 +11,7 @@ import (
 	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/kairos-conformance/kairos-conformance/features"
-	"github.com/kairos-conformance/kairos-conformance/internal/suite"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -100,7 +100,7 @@ var boundaryCatches = map[string][]string{
 
 // checkCaught: under a boundary fault, every scenario meant to catch it
 // failed.
-func checkCaught(t *testing.T, f refserver.Fault, scenarios []*suite.Scenario) {
+func checkCaught(t *testing.T, f refserver.Fault, scenarios []*reporting.Scenario) {
 	t.Helper()
 	for _, frag := range boundaryCatches[f.Name()] {
 		ran := 0

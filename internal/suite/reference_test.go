@@ -2,10 +2,14 @@ package suite_test
 
 import (
 	"context"
+	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -45,4 +49,18 @@ func startReference(t testing.TB, fault refserver.Fault) *target.Target {
 func runContext(t testing.TB) (context.Context, context.CancelFunc) {
 	// Shorter than go test's default timeout, so a hung run still reports.
 	return context.WithTimeout(context.Background(), 8*time.Minute)
+}
+
+// statusCounts is "312 scenarios: 300 passed, 12 skipped", for the logs.
+func statusCounts(scenarios []*reporting.Scenario) string {
+	c := map[string]int{}
+	for _, s := range scenarios {
+		c[s.Status]++
+	}
+	var parts []string
+	for st, n := range c {
+		parts = append(parts, fmt.Sprintf("%d %s", n, st))
+	}
+	sort.Strings(parts)
+	return fmt.Sprintf("%d scenarios: %s", len(scenarios), strings.Join(parts, ", "))
 }

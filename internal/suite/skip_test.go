@@ -42,13 +42,13 @@ func TestSkipReasons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Log(suite.CountText(scenarios))
+	t.Log(statusCounts(scenarios))
 	if res.Status != suite.StatusPassed {
 		t.Errorf("godog status %d: skips must not fail a run", res.Status)
 	}
 	var skipped, passed int
 	for _, sc := range scenarios {
-		reason := strings.Join(sc.Attachments["skip-reason"], "\n")
+		reason := strings.Join(sc.AttachmentTexts("skip-reason"), "\n")
 		var want string
 		switch {
 		case sc.HasTag("@endpoint-generatekeypair"):
@@ -60,7 +60,7 @@ func TestSkipReasons(t *testing.T) {
 		}
 		switch {
 		case want == "" && sc.Status != "passed":
-			t.Errorf("%s: %s, want passed\n%s", sc.ID(), sc.Status, sc.Error)
+			t.Errorf("%s: %s, want passed\n%s", sc.ID(), sc.Status, sc.FirstError())
 		case want == "":
 			passed++
 		case sc.Status != "skipped":
@@ -92,7 +92,7 @@ func TestCancelledRunStillReports(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the Cucumber JSON of a cancelled run does not parse: %v", err)
 	}
-	t.Logf("cancelled after 700ms, returned after %s: %s", took.Round(time.Millisecond), suite.CountText(scenarios))
+	t.Logf("cancelled after 700ms, returned after %s: %s", took.Round(time.Millisecond), statusCounts(scenarios))
 	if res.Status != suite.StatusFailed {
 		t.Errorf("godog status %d, want 1", res.Status)
 	}
@@ -101,7 +101,7 @@ func TestCancelledRunStillReports(t *testing.T) {
 	}
 	cut := 0
 	for _, sc := range scenarios {
-		if sc.Status == "failed" && strings.Contains(sc.Error, "cancelled") {
+		if sc.Status == "failed" && strings.Contains(sc.FirstError(), "cancelled") {
 			cut++
 		}
 	}
@@ -147,7 +147,7 @@ func TestOneScenarioByLine(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(scenarios) != 1 || scenarios[0].Status != "passed" {
-			t.Errorf("%s: %s", cfg.FeaturePaths[0], suite.CountText(scenarios))
+			t.Errorf("%s: %s", cfg.FeaturePaths[0], statusCounts(scenarios))
 		}
 	}
 }

@@ -1,6 +1,10 @@
-// Package suite runs the Kairos conformance suite (features/*.feature with
-// the steps package) against a target described by a profile, and hands
-// back godog's status and the Cucumber JSON the reports are built from.
+// Package suite is the harness's one front to godog. It runs the Kairos
+// conformance suite (features/*.feature with the steps package) against a
+// target described by a profile and hands back godog's status and the
+// Cucumber JSON the reports are built from (read with the reports' parser,
+// Result.Scenarios); it selects scenarios before a run as godog will
+// (LoadScenarios, SelectScenarios) and owns the tag expressions (CheckTags,
+// MatchTags, Tags) and the one ClientTag.
 //
 // It always passes godog full Options (Strict, so undefined, pending or
 // ambiguous steps fail the run), runs scenarios concurrently, and derives
@@ -19,7 +23,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -35,9 +38,6 @@ import (
 const (
 	DefaultConcurrency = 4
 	DefaultFormat      = "progress"
-	// ClientTag marks the scenarios that judge a vendor's client (the
-	// harness plays the server); they are a separate suite, excluded here.
-	ClientTag = "@client"
 )
 
 // godog's exit statuses.
@@ -206,27 +206,4 @@ func statFeaturePath(fsys fs.FS, path string) error {
 	}
 	_, err := fs.Stat(fsys, path)
 	return err
-}
-
-// Tags returns expr with the @client scenarios excluded, in godog's tag
-// syntax: "," separates alternatives, "&&" joins conditions, "~" negates.
-func Tags(expr string) (string, error) {
-	const not = "~" + ClientTag
-	if strings.TrimSpace(expr) == "" {
-		return not, nil
-	}
-	var alts []string
-	for _, alt := range strings.Split(expr, ",") {
-		var conds []string
-		for _, c := range strings.Split(alt, "&&") {
-			c = strings.TrimSpace(c)
-			name := strings.TrimPrefix(strings.TrimPrefix(c, "~"), "@")
-			if name == "" || strings.ContainsAny(name, " \t@~") {
-				return "", fmt.Errorf("suite: tag expression %q: %q is not a tag (write @tag, ~@tag, joined by && or ,)", expr, c)
-			}
-			conds = append(conds, c)
-		}
-		alts = append(alts, strings.Join(append(conds, not), " && "))
-	}
-	return strings.Join(alts, ","), nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -38,10 +39,10 @@ func TestSuiteAgainstReferenceServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("seed %d: %s in %s", seed, suite.CountText(scenarios), time.Since(start).Round(time.Millisecond))
+	t.Logf("seed %d: %s in %s", seed, statusCounts(scenarios), time.Since(start).Round(time.Millisecond))
 	for _, sc := range scenarios {
 		if sc.Status != "passed" {
-			t.Errorf("%s: %s\n%s%s", sc.ID(), sc.Status, sc.Error, strings.Join(sc.Attachments["skip-reason"], "\n"))
+			t.Errorf("%s: %s\n%s%s", sc.ID(), sc.Status, sc.FirstError(), strings.Join(sc.AttachmentTexts("skip-reason"), "\n"))
 		}
 	}
 	if res.Status != suite.StatusPassed {
@@ -59,7 +60,7 @@ func TestSuiteAgainstReferenceServer(t *testing.T) {
 
 // checkEveryScenarioTagged holds the features to their conventions: each
 // scenario has one @status-, at least one @spec- and one @endpoint- tag.
-func checkEveryScenarioTagged(t *testing.T, scenarios []*suite.Scenario) {
+func checkEveryScenarioTagged(t *testing.T, scenarios []*reporting.Scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		var status, spec, endpoint int
@@ -80,15 +81,15 @@ func checkEveryScenarioTagged(t *testing.T, scenarios []*suite.Scenario) {
 }
 
 // checkSecurityFindings: every ECB scenario records a finding.
-func checkSecurityFindings(t *testing.T, scenarios []*suite.Scenario) {
+func checkSecurityFindings(t *testing.T, scenarios []*reporting.Scenario) {
 	t.Helper()
 	n := 0
 	for _, sc := range scenarios {
-		if !strings.HasSuffix(sc.Feature, "ecb_blocks.feature") {
+		if !strings.HasSuffix(sc.URI, "ecb_blocks.feature") {
 			continue
 		}
 		n++
-		if len(sc.Attachments["security-finding"]) != 1 {
+		if len(sc.AttachmentTexts("security-finding")) != 1 {
 			t.Errorf("%s: no security-finding attachment", sc.ID())
 		}
 	}

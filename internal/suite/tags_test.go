@@ -25,6 +25,29 @@ func TestTags(t *testing.T) {
 	}
 }
 
+func TestCheckAndMatchTags(t *testing.T) {
+	for _, bad := range []string{"@a &&", ",@b", "@a b", "~", "not @a", "(@a)", "!@a", "@"} {
+		if CheckTags(bad) == nil {
+			t.Errorf("CheckTags(%q) accepted it", bad)
+		}
+		if MatchTags(bad, []string{"@a", "@b"}) {
+			t.Errorf("MatchTags(%q) matched", bad)
+		}
+	}
+	tags := []string{"@security", "@status-400"}
+	for expr, want := range map[string]bool{
+		"": true, "@security": true, "security": true, "~@security": false, "@slow,@status-400": true,
+		"@security && ~@slow": true, "@security && @slow": false, "@slow && @security,~@clock": true,
+	} {
+		if err := CheckTags(expr); err != nil {
+			t.Errorf("CheckTags(%q): %v", expr, err)
+		}
+		if got := MatchTags(expr, tags); got != want {
+			t.Errorf("MatchTags(%q, %v) = %v, want %v", expr, tags, got, want)
+		}
+	}
+}
+
 func TestStripANSI(t *testing.T) {
 	var out bytes.Buffer
 	w := &stripANSI{w: &out}

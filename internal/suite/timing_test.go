@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -41,12 +42,12 @@ func TestTimingRepeated(t *testing.T) {
 				failed := sc.Status == "failed"
 				if failed != wantFail {
 					wrong++
-					t.Errorf("%s, run %d: %s is %s\n%s\n%s", name, run, sc.Name, sc.Status, sc.Error, strings.Join(sc.Attachments["timing"], "\n"))
+					t.Errorf("%s, run %d: %s is %s\n%s\n%s", name, run, sc.Name, sc.Status, sc.FirstError(), strings.Join(sc.AttachmentTexts("timing"), "\n"))
 				}
-				for class, d := range classMedians(sc.Attachments["timing"]) {
+				for class, d := range classMedians(sc.AttachmentTexts("timing")) {
 					medians[class] = append(medians[class], d)
 				}
-				closest.update(sc.Attachments["timing"])
+				closest.update(sc.AttachmentTexts("timing"))
 			}
 		}
 		verdict := "passed"
@@ -72,7 +73,7 @@ func TestTimingRepeated(t *testing.T) {
 }
 
 // runTiming runs the @timing scenarios once against a fresh server.
-func runTiming(t *testing.T, fault refserver.Fault) []*suite.Scenario {
+func runTiming(t *testing.T, fault refserver.Fault) []*reporting.Scenario {
 	t.Helper()
 	tg := startReference(t, fault)
 	defer tg.Close()

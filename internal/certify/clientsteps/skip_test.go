@@ -9,6 +9,7 @@ import (
 	"github.com/cucumber/godog"
 
 	clientfeatures "github.com/kairos-conformance/kairos-conformance/features/client"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
@@ -18,7 +19,7 @@ import (
 // The other direction, client texts against the server vocabulary, is
 // checked by the root package's TestGodogCLISkipsClientScenarios.
 func TestVocabulariesDoNotOverlap(t *testing.T) {
-	features, err := godog.TestSuite{Options: &godog.Options{Paths: []string{"../../../features"}, Tags: "~" + Tag}}.RetrieveFeatures()
+	features, err := godog.TestSuite{Options: &godog.Options{Paths: []string{"../../../features"}, Tags: "~" + suite.ClientTag}}.RetrieveFeatures()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,13 +54,13 @@ func TestRegisterSkipping(t *testing.T) {
 		ScenarioInitializer: func(sc *godog.ScenarioContext) { RegisterSkipping(sc, reason) },
 		Options: &godog.Options{
 			Format: "cucumber", Output: &out, NoColors: true, Strict: true,
-			FS: clientfeatures.FS, Paths: []string{"."}, Tags: Tag,
+			FS: clientfeatures.FS, Paths: []string{"."}, Tags: suite.ClientTag,
 		},
 	}.Run()
 	if status != 0 {
 		t.Errorf("godog status %d, want 0", status)
 	}
-	scenarios, err := suite.ParseCucumber(out.Bytes())
+	scenarios, err := reporting.ParseCucumber(out.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestRegisterSkipping(t *testing.T) {
 		t.Errorf("%d scenarios, want %d", len(scenarios), wantScenarios)
 	}
 	for _, sc := range scenarios {
-		if got := strings.Join(sc.Attachments["skip-reason"], "\n"); sc.Status != "skipped" || got != reason {
+		if got := strings.Join(sc.AttachmentTexts("skip-reason"), "\n"); sc.Status != "skipped" || got != reason {
 			t.Errorf("%s: %s, skip-reason %q; want skipped, %q", sc.ID(), sc.Status, got, reason)
 		}
 	}

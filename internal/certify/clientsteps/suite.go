@@ -14,10 +14,8 @@ import (
 
 	clientfeatures "github.com/kairos-conformance/kairos-conformance/features/client"
 	"github.com/kairos-conformance/kairos-conformance/internal/certify"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
-
-// Tag marks the client-certification scenarios.
-const Tag = "@client"
 
 // Options configure a certification run of the client scenarios.
 type Options struct {
@@ -63,7 +61,7 @@ func RunSuite(ctx context.Context, opts Options) error {
 
 // runPass is one godog run over the client features.
 func runPass(ctx context.Context, opts Options, features fs.FS, names map[string]string, out io.Writer, locale string) error {
-	suite := godog.TestSuite{
+	gs := godog.TestSuite{
 		Name:                "kairos-client-certification",
 		ScenarioInitializer: Initializer(opts.Run, names, opts.Progress, locale),
 		Options: &godog.Options{
@@ -72,13 +70,13 @@ func runPass(ctx context.Context, opts Options, features fs.FS, names map[string
 			NoColors:       true,
 			Strict:         true,
 			Concurrency:    1,
-			Tags:           Tag,
+			Tags:           suite.ClientTag,
 			FS:             features,
 			Paths:          []string{"."},
 			DefaultContext: ctx,
 		},
 	}
-	if status := suite.Run(); status != 0 && status != 1 {
+	if status := gs.Run(); status != 0 && status != 1 {
 		return fmt.Errorf("clientsteps: godog could not run the client features (status %d)", status)
 	}
 	return nil
