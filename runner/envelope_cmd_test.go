@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,8 +164,8 @@ func TestEnvelopeUsageErrors(t *testing.T) {
 		{"keygen too few bits", []string{"envelope", "keygen", "--bits", "1024", "--flow-id", "TestF001", "--out-dir", t.TempDir()}, "--bits: 1024 is outside 2048-8192"},
 		{"keygen too many bits", []string{"envelope", "keygen", "--bits", "16384", "--flow-id", "TestF001", "--out-dir", t.TempDir()}, "--bits: 16384 is outside 2048-8192"},
 		{"keygen bits not a number", []string{"envelope", "keygen", "--bits", "many"}, `runner envelope keygen: invalid value "many" for flag -bits`},
-		{"keygen out dir missing", with(keygen, "--flow-id", "TestF001", "--out-dir", missing), "--out-dir: stat " + missing},
-		{"keygen out dir is a file", with(keygen, "--flow-id", "TestF001", "--out-dir", notDir), "--out-dir: " + notDir + " is not a directory"},
+		{"keygen out dir under a file", with(keygen, "--flow-id", "TestF001", "--out-dir", filepath.Join(notDir, "keys")), "--out-dir: mkdir " + notDir + ": not a directory"},
+		{"keygen out dir is a file", with(keygen, "--flow-id", "TestF001", "--out-dir", notDir), "--out-dir: mkdir " + notDir + ": not a directory"},
 		{"keygen extra argument", with(keygen, "--flow-id", "TestF001", "--out-dir", t.TempDir(), "extra"), `unexpected arguments ["extra"]`},
 	}
 	for _, tt := range tests {
@@ -289,6 +294,10 @@ func TestEnvelopeOpenFailures(t *testing.T) {
 	if sealed.code != exitOK {
 		t.Fatalf("seal: exit %d: %s", sealed.code, sealed.stderr)
 	}
+	oaepSealed := runCmd(t, `{"flow-id":"ZH0RKJvh"}`, "envelope", "seal", "--public-key", pub4096, "--flow-id", "ZH0RKJvh", "--rsa-padding", "oaep-sha1")
+	if oaepSealed.code != exitOK {
+		t.Fatalf("seal with OAEP: exit %d: %s", oaepSealed.code, oaepSealed.stderr)
+	}
 	fields := envelopeFields(t, sealed.stdout)
 	body := func(edit func(map[string]any)) string {
 		m := map[string]any{}
@@ -310,11 +319,19 @@ func TestEnvelopeOpenFailures(t *testing.T) {
 		want        string // the whole of stderr
 	}{
 		{"wrong private key", sealed.stdout, []string{"--private-key", otherPriv},
-			"envelope does not open: RSA decryption: pkcs1v15 decryption failed\n"},
+			"envelope does not open: RSA decryption: pkcs1v15 decryption failed\n" +
+				"hint: no RSA padding (pkcs1v15, oaep-sha1, oaep-sha256) opens it with this key: the client most likely sealed with another public key " +
+				"(another flow's, or an old key of this flow: generateKeyPair replaces it) than this key's public half (SHA-256 of its DER SubjectPublicKeyInfo " + fingerprintOf(t, otherPriv) + ")\n"},
 		{"key of the wrong size", sealed.stdout, []string{"--private-key", priv2048},
-			"envelope does not open: RSA value length: 512 bytes, want exactly 256 (the 2048-bit modulus)\n"},
+			"envelope does not open: RSA value length: 512 bytes, want exactly 256 (the 2048-bit modulus)\n" +
+				"hint: the RSA value is 512 bytes, the block of a 4096-bit key, and this private key is 2048-bit: the client most likely sealed with another key " +
+				"(another flow's, or an old key of this flow) than this key's public half (SHA-256 of its DER SubjectPublicKeyInfo " + fingerprintOf(t, priv2048) + ")\n"},
 		{"wrong padding", sealed.stdout, []string{"--private-key", priv4096, "--rsa-padding", "oaep-sha256"},
-			"envelope does not open: RSA decryption: oaep-sha256 decryption failed\n"},
+			"envelope does not open: RSA decryption: oaep-sha256 decryption failed\n" +
+				"hint: it opens with --rsa-padding pkcs1v15: the client RSA-encrypts the key string with pkcs1v15, not oaep-sha256\n"},
+		{"sealed with OAEP, opened as PKCS#1 v1.5", oaepSealed.stdout, []string{"--private-key", priv4096},
+			"envelope does not open: RSA decryption: pkcs1v15 decryption failed\n" +
+				"hint: it opens with --rsa-padding oaep-sha1: the client RSA-encrypts the key string with oaep-sha1, not pkcs1v15\n"},
 		{"encrypted value with a newline", body(func(m map[string]any) { m["requestEncryptedValue"] = enc[:10] + "\n" + enc[10:] }), []string{"--private-key", priv4096},
 			"envelope does not open: base64 of requestEncryptedValue: not canonical standard base64: contains characters outside the alphabet\n"},
 		{"signature value in URL alphabet", body(func(m map[string]any) { m["requestDigitalSignatureValue"] = "-" + sig[1:] }), []string{"--private-key", priv4096},
@@ -354,8 +371,33 @@ func TestEnvelopeOpenFailures(t *testing.T) {
 	}
 }
 
+// fingerprintOf is the SHA-256 of a private key's public half's DER
+// SubjectPublicKeyInfo, as the open hints print it (computed here the long
+// way, not with the code under test).
+func fingerprintOf(t *testing.T, privPath string) string {
+	t.Helper()
+	data, err := os.ReadFile(privPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		t.Fatalf("%s: no PEM", privPath)
+	}
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(key.(*rsa.PrivateKey).Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
+}
+
 func TestEnvelopeKeygen(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "keys") // made by keygen, as the README's keys/ is
 	r := runCmd(t, "", "envelope", "keygen", "--flow-id", "TestF001", "--bits", "2048", "--out-dir", dir)
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("keygen: Expected exit 0 and a quiet stderr, Actual %d, %q", r.code, r.stderr)
@@ -370,6 +412,9 @@ func TestEnvelopeKeygen(t *testing.T) {
 	}
 	if mode := info.Mode().Perm(); mode != 0o600 {
 		t.Errorf("private key mode: Expected 0600, Actual %#o", mode)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("the key directory keygen made: Expected mode 0700, Actual %v %v", info.Mode(), err)
 	}
 	privBefore, err := os.ReadFile(privPath)
 	if err != nil {

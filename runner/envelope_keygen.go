@@ -13,7 +13,8 @@ const keygenSynopsis = `usage: runner envelope keygen --flow-id ID --out-dir DIR
 
 Makes an RSA key pair for a flow and writes DIR/<ID>_public.key (SPKI PEM)
 and DIR/<ID>_private.key (PKCS#8 PEM, mode 0600), Phonon's file names, then
-prints the two paths. Existing files are never replaced.
+prints the two paths. DIR is made (mode 0700) if it does not exist. Existing
+files are never replaced.
 `
 
 // maxKeygenBits caps --bits: an 8192-bit key already takes tens of seconds
@@ -23,7 +24,7 @@ const maxKeygenBits = 8192
 func runEnvelopeKeygen(args []string, stdout, stderr io.Writer) int {
 	c := newEnvelopeCommand("keygen", keygenSynopsis, stdout, stderr)
 	flowID := c.flags.String("flow-id", "", "the flow `ID`: 8 letters or digits (spec section 2); it names the files")
-	outDir := c.flags.String("out-dir", "", "`DIR`, an existing directory to write the key files into")
+	outDir := c.flags.String("out-dir", "", "`DIR` to write the key files into (made, mode 0700, if missing)")
 	bits := c.flags.Int("bits", envelope.FlowKeyBits, fmt.Sprintf("RSA key size in `BITS`, %d-%d", envelope.MinKeyBits, maxKeygenBits))
 	anyFlowID := c.flags.Bool("any-flow-id", false, "accept a flow id that is not 8 letters or digits (for negative tests)")
 	if code, ok := c.parse(args); !ok {
@@ -45,10 +46,10 @@ func runEnvelopeKeygen(args []string, stdout, stderr io.Writer) int {
 	if *bits < envelope.MinKeyBits || *bits > maxKeygenBits {
 		return c.usageError("--bits: %d is outside %d-%d", *bits, envelope.MinKeyBits, maxKeygenBits)
 	}
-	if info, err := os.Stat(*outDir); err != nil {
+	// Made before the slow key generation, so that a bad path fails fast.
+	// 0700: it is about to hold a private key.
+	if err := os.MkdirAll(*outDir, 0o700); err != nil {
 		return c.usageError("--out-dir: %v", err)
-	} else if !info.IsDir() {
-		return c.usageError("--out-dir: %s is not a directory", *outDir)
 	}
 	priv, err := envelope.GenerateKey(*bits)
 	if err != nil {

@@ -19,7 +19,9 @@ const openSynopsis = `usage: runner envelope open --private-key FILE [flags] [EN
 Opens an envelope (a request body; standard input when ENVELOPE_FILE is - or
 absent) as strictly as the reference server does and prints the payload
 exactly as it was sealed. When it does not open, says which stage failed and
-exits 1. (A server must never tell its callers that much.)
+exits 1. (A server must never tell its callers that much.) When the RSA half
+fails, it tries the other paddings and says which one opens the envelope, or
+that none does with this key (the client used another key).
 `
 
 // The request body's fields (spec section 3), matched by exact name.
@@ -66,6 +68,9 @@ func runEnvelopeOpen(args []string, stdin io.Reader, stdout, stderr io.Writer) i
 		var oe *envelope.OpenError
 		if errors.As(err, &oe) {
 			fmt.Fprintf(stderr, "envelope does not open: %s: %v\n", oe.Stage, oe.Err)
+			if hint := rsaFailureHint(env, priv, padding, oe.Stage); hint != "" {
+				fmt.Fprintln(stderr, hint)
+			}
 			return exitFailure
 		}
 		return c.usageError("%v", err)
