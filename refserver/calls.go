@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -25,33 +26,47 @@ var startTimePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(
 // start-time that parses and is not on a past date, a non-empty list of
 // string contact-numbers and, if keys is present at all (even null), a list
 // of {name, value} string pairs.
-func (s *Server) parseCalls(raw []json.RawMessage, now time.Time) ([]callRequest, bool) {
+//
+// A refused list comes back with the call and field at fault, for the log.
+func (s *Server) parseCalls(raw []json.RawMessage, now time.Time) ([]callRequest, *refusal) {
 	calls := make([]callRequest, 0, len(raw))
-	for _, item := range raw {
+	bad := func(i int, field, reason string) ([]callRequest, *refusal) {
+		if field == "" {
+			return nil, &refusal{rule: "5.12", field: fmt.Sprintf("calls[%d]", i), reason: reason}
+		}
+		return nil, &refusal{rule: "5.12", field: callField(i, field), reason: reason}
+	}
+	for i, item := range raw {
 		m, ok := jsonObject(item)
 		if !ok {
-			return nil, false
+			return bad(i, "", "not an object")
 		}
 		var c callRequest
 		if c.clientID, ok = s.str(m, "client-identifier"); !ok || c.clientID == "" {
-			return nil, false
+			return bad(i, "client-identifier", "missing, empty or not a string")
 		}
-		if c.startTime, ok = s.str(m, "start-time"); !ok || !s.validStartTime(c.startTime, now) {
-			return nil, false
+		if c.startTime, ok = s.str(m, "start-time"); !ok {
+			return bad(i, "start-time", "missing or not a string")
+		}
+		if !s.validStartTime(c.startTime, now) {
+			return bad(i, "start-time", "not of the form 2.6, or on a date before today (2.5)")
 		}
 		if c.numbers, ok = s.strs(m["contact-numbers"]); !ok || len(c.numbers) == 0 {
-			return nil, false
+			return bad(i, "contact-numbers", "missing, empty or not a list of strings")
 		}
 		keys, present := m["keys"]
 		if present && isNull(keys) && s.fault.is(faultKeysNullAsMissing) {
 			present = false
 		}
-		if (present && !s.validKeys(keys)) || (s.fault.is(faultKeysRequired) && (!present || isEmptyList(keys))) {
-			return nil, false
+		if present && !s.validKeys(keys) {
+			return bad(i, "keys", "not a list of {name, value} strings")
+		}
+		if s.fault.is(faultKeysRequired) && (!present || isEmptyList(keys)) {
+			return bad(i, "keys", "missing or empty (the keys-required fault)")
 		}
 		calls = append(calls, c)
 	}
-	return calls, true
+	return calls, nil
 }
 
 // validStartTime accepts YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM) on today's
@@ -102,25 +117,25 @@ func (s *Server) validKeys(raw json.RawMessage) bool {
 }
 
 // flowRefusal is rules 13-19: what the flow's account and setup refuse,
-// in the spec's order.
-func flowRefusal(f *flowState, now time.Time) protocol.Code {
+// in the spec's order, and why (for the log).
+func flowRefusal(f *flowState, now time.Time) (protocol.Code, refusal) {
 	switch {
 	case f.Account.Expired(now):
-		return protocol.ValidityExpired
+		return protocol.ValidityExpired, refusal{rule: "5.13", reason: "the flow's account is past its validity"}
 	case f.Account.Balance <= 0:
-		return protocol.InsufficientBalance
+		return protocol.InsufficientBalance, refusal{rule: "5.14", reason: "the flow's account has no balance"}
 	case len(f.DIDs) == 0:
-		return protocol.DIDNotMapped
+		return protocol.DIDNotMapped, refusal{rule: "5.15", reason: "the flow has no DID"}
 	case len(f.Masks) == 0:
-		return protocol.NoMaskAvailable
+		return protocol.NoMaskAvailable, refusal{rule: "5.16", reason: "the flow has no mask"}
 	case f.Gateway == GatewayInvalid:
-		return protocol.InvalidGatewayID
+		return protocol.InvalidGatewayID, refusal{rule: "5.17", reason: "the flow's SMS gateway is invalid"}
 	case f.Gateway == GatewayFailing:
-		return protocol.FailureFromGateway
+		return protocol.FailureFromGateway, refusal{rule: "5.18", reason: "the flow's gateway refuses"}
 	case f.Failing:
-		return protocol.Failure
+		return protocol.Failure, refusal{rule: "5.19", reason: "the flow is set up to fail"}
 	}
-	return 0
+	return 0, refusal{}
 }
 
 // judgeCalls is rule 21: each call's code, 200 if accepted. Under TEST the
@@ -184,6 +199,11 @@ func (s *Server) accept(x *exchange, f *flowState, apiVersion string, calls []ca
 		rep.code = protocol.PartialSuccess
 	default:
 		rep.code = codes[0]
+		reason := "a number is not valid (2.9)"
+		if codes[0] == protocol.PhoneNotWhitelisted {
+			reason = "TEST, and a number is not on the flow's test-phone whitelist"
+		}
+		rep.because("5.21", callField(0, "contact-numbers"), reason+"; no call accepted (5.22)")
 	}
 	return rep
 }

@@ -3,6 +3,7 @@ package refserver
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -15,20 +16,20 @@ import (
 func (s *Server) createEncrypted(x *exchange) *reply {
 	env, ok := s.parseEnvelope(x.body) // rule 1
 	if !ok {
-		return &reply{code: protocol.InvalidFormat}
+		return (&reply{code: protocol.InvalidFormat}).because(s.envelopeRefusal(x.body))
 	}
 	f, ok := s.flowOfKind(env.FlowID, x.route.kind) // rule 2: the key cannot be chosen
 	if !ok {
-		return &reply{code: protocol.InvalidFlowID}
+		return (&reply{code: protocol.InvalidFlowID}).because("5.2", "flow-id", "no flow of this endpoint's kind has it (envelope)")
 	}
 	ipChecked := !s.fault.is(faultIPCheckAfterOpen)
 	if ipChecked && !s.callerAllowed(x, f) { // rule 3, before any RSA work
-		return &reply{code: protocol.IPNotWhitelisted, logFlow: f.ID}
+		return (&reply{code: protocol.IPNotWhitelisted, logFlow: f.ID}).because(ipNotWhitelisted())
 	}
 	payload, members, stage := s.openEnvelope(env, f.key.Load()) // rule 4
 	if stage != 0 {
-		s.log.Debug("envelope did not open", "request-id", x.requestID, "flow-id", f.ID, "stage", stage.String())
-		rep := &reply{code: protocol.InvalidFormat, logFlow: f.ID}
+		rep := (&reply{code: protocol.InvalidFormat, logFlow: f.ID}).because("5.4", stageField(stage), "the envelope does not open")
+		rep.why.stage = stage.String()
 		if s.fault.is(faultLeakStage) {
 			rep.message = protocol.InvalidFormat.Message() + ": " + stage.String()
 		}
@@ -36,7 +37,7 @@ func (s *Server) createEncrypted(x *exchange) *reply {
 		return rep
 	}
 	if !ipChecked && !s.callerAllowed(x, f) {
-		return &reply{code: protocol.IPNotWhitelisted, logFlow: f.ID}
+		return (&reply{code: protocol.IPNotWhitelisted, logFlow: f.ID}).because(ipNotWhitelisted())
 	}
 	sum := payload
 	if s.fault.is(faultChecksumCiphertext) {
@@ -49,7 +50,7 @@ func (s *Server) createEncrypted(x *exchange) *reply {
 func (s *Server) createPlain(x *exchange) *reply {
 	members, err := s.object(x.body) // rule 1
 	if err != nil {
-		return &reply{code: protocol.InvalidFormat}
+		return (&reply{code: protocol.InvalidFormat}).because("5.1", "body", err.Error())
 	}
 	return s.create(x, members, x.body, nil)
 }
@@ -66,47 +67,57 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 	if outer != nil {
 		logFlow = outer.ID
 	}
-	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: logFlow} }
+	refuse := func(c protocol.Code, rule, field, reason string) *reply {
+		return (&reply{code: c, logFlow: logFlow}).because(rule, field, reason)
+	}
 
 	v, ok := s.fields(p, "api-version", "security-id", "flow-id")
 	s.required(p["calls"])
 	callsRaw, isList := s.list(p["calls"])
-	if !ok || !isList { // rule 5
-		return refuse(protocol.InvalidMandatoryParameters)
+	switch {
+	case !ok: // rule 5
+		field, reason := badStringField(p, "api-version", "security-id", "flow-id")
+		return refuse(protocol.InvalidMandatoryParameters, "5.5", field, reason)
+	case !isList:
+		return refuse(protocol.InvalidMandatoryParameters, "5.5", "calls", "missing or not a list")
 	}
 	apiVersion, securityID, flowID := s.apiVersion(v[0]), v[1], v[2]
 	if apiVersion != "1.0" && apiVersion != "TEST" { // rule 6
-		return refuse(protocol.InvalidAPIVersion)
+		return refuse(protocol.InvalidAPIVersion, "5.6", "api-version", "not 1.0 or TEST")
 	}
 	f, ok := s.flowOfKind(flowID, x.route.kind) // rule 7
-	if !ok || (outer != nil && outer != f) {
-		return refuse(protocol.InvalidFlowID)
+	switch {
+	case !ok:
+		return refuse(protocol.InvalidFlowID, "5.7", "flow-id", "no flow of this endpoint's kind has it (payload)")
+	case outer != nil && outer != f:
+		return refuse(protocol.InvalidFlowID, "5.7", "flow-id", "differs from the envelope's flow-id")
 	}
 	logFlow = f.ID
 	if outer == nil && !s.callerAllowed(x, f) { // rule 3, plain endpoints
-		return refuse(protocol.IPNotWhitelisted)
+		rule, field, reason := ipNotWhitelisted()
+		return refuse(protocol.IPNotWhitelisted, rule, field, reason)
 	}
 	if !s.securityIDMatches(securityID, f) { // rule 8
-		return refuse(protocol.InvalidSecurityID)
+		return refuse(protocol.InvalidSecurityID, "5.8", "security-id", "not the flow's")
 	}
 	test := apiVersion == "TEST"
 	switch {
 	case test && !f.TestingVersion: // rule 9
-		return refuse(protocol.InvalidFlowVersion)
+		return refuse(protocol.InvalidFlowVersion, "5.9", "api-version", "TEST, and the flow has no testing version")
 	case len(callsRaw) == 0 && s.fault.is(faultEmptyCallsAs210):
-		return refuse(protocol.InvalidMandatoryParameters)
+		return refuse(protocol.InvalidMandatoryParameters, "5.5", "calls", "empty (the empty-calls-as-210 fault)")
 	case len(callsRaw) == 0: // rule 10
-		return refuse(protocol.EmptyCallList)
+		return refuse(protocol.EmptyCallList, "5.10", "calls", "empty")
 	case s.tooMany(len(callsRaw), protocol.MaxCallsPerRequest, faultCallsLimitEarly, faultCallsLimitLate): // rule 11
-		return refuse(protocol.MaxDataListSizeExceeded)
+		return refuse(protocol.MaxDataListSizeExceeded, "5.11", "calls", fmt.Sprintf("%d calls, over %d", len(callsRaw), protocol.MaxCallsPerRequest))
 	}
 	now := s.now()
-	calls, ok := s.parseCalls(callsRaw, now) // rule 12
-	if !ok {
-		return refuse(protocol.InvalidMandatoryParameters)
+	calls, bad := s.parseCalls(callsRaw, now) // rule 12
+	if bad != nil {
+		return refuse(protocol.InvalidMandatoryParameters, "5.12", bad.field, bad.reason)
 	}
-	if c := flowRefusal(f, now); c != 0 { // rules 13-19
-		return refuse(c)
+	if c, why := flowRefusal(f, now); c != 0 { // rules 13-19
+		return refuse(c, why.rule, "flow-id", why.reason)
 	}
 	// Rule 21 depends on the payload alone, so it is judged before rule 20:
 	// that lets the checksum be checked and recorded in one atomic step, and
@@ -118,7 +129,7 @@ func (s *Server) create(x *exchange, p map[string]json.RawMessage, sum []byte, o
 	}
 	record := accepted > 0 || s.fault.is(faultChecksumRecordsRefused)
 	if !s.fault.is(faultSkipChecksum) && s.admitChecksum(key, now, record) { // rule 20
-		return refuse(protocol.ChecksumRepeated)
+		return refuse(protocol.ChecksumRepeated, "5.20", "payload", "identical to one accepted for this flow within the checksum window")
 	}
 	return s.accept(x, f, apiVersion, calls, codes, accepted) // rules 21-22
 }

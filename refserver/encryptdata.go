@@ -16,24 +16,28 @@ import (
 func (s *Server) encryptData(x *exchange) *reply {
 	p, err := s.object(x.body)
 	if err != nil {
-		return &reply{code: protocol.InvalidFormat}
+		return (&reply{code: protocol.InvalidFormat}).because("6.2", "body", err.Error())
 	}
 	v, err := stringFields(p, "requestValue", "aesKey", "flow-id")
-	if err != nil || v[0] == "" || v[1] == "" || base64.StdEncoding.EncodedLen(len(v[1])) > protocol.MaxKeyB64Bytes {
-		return &reply{code: protocol.InvalidMandatoryParameters}
+	if err != nil || v[0] == "" || v[1] == "" {
+		field, reason := badStringField(p, "requestValue", "aesKey", "flow-id")
+		return (&reply{code: protocol.InvalidMandatoryParameters}).because("6.2", field, reason)
+	}
+	if base64.StdEncoding.EncodedLen(len(v[1])) > protocol.MaxKeyB64Bytes {
+		return (&reply{code: protocol.InvalidMandatoryParameters}).because("6.2", "aesKey", "too long for one RSA block (3.7)")
 	}
 	requestValue, aesKey := v[0], v[1]
 	f, ok := s.flows[v[2]]
 	if !ok {
-		return &reply{code: protocol.InvalidFlowID}
+		return (&reply{code: protocol.InvalidFlowID}).because("6.2", "flow-id", "no such flow")
 	}
 	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: f.ID} }
 	if !s.callerAllowed(x, f) {
-		return refuse(protocol.IPNotWhitelisted)
+		return refuse(protocol.IPNotWhitelisted).because(ipNotWhitelisted())
 	}
 	payload, err := envelope.DecodeStrict(requestValue)
 	if err != nil {
-		return refuse(protocol.InvalidFormat)
+		return refuse(protocol.InvalidFormat).because("6.2", "requestValue", "not canonical standard base64")
 	}
 	opts := &envelope.SealOptions{Key: aesKey, Padding: s.padding}
 	if s.fault.is(faultEncryptDataRandomKey) {
@@ -44,7 +48,7 @@ func (s *Server) encryptData(x *exchange) *reply {
 	sealed, err := envelope.SealDetailed(payload, f.ID, &f.key.Load().PublicKey, opts)
 	if err != nil {
 		// The key string fits 4096 bits but not a smaller rotated key.
-		return refuse(protocol.InvalidMandatoryParameters)
+		return refuse(protocol.InvalidMandatoryParameters).because("6.2", "aesKey", "too long for the flow's current key")
 	}
 	return &reply{
 		code: protocol.Success, logFlow: f.ID, flowID: f.ID,

@@ -20,22 +20,23 @@ import (
 func (s *Server) generateKeyPair(x *exchange) *reply {
 	p, err := s.object(x.body)
 	if err != nil {
-		return &reply{code: protocol.InvalidFormat}
+		return (&reply{code: protocol.InvalidFormat}).because("6.1", "body", err.Error())
 	}
 	v, err := stringFields(p, "flow-id", "security-id")
 	if err != nil {
-		return &reply{code: protocol.InvalidMandatoryParameters}
+		field, reason := badStringField(p, "flow-id", "security-id")
+		return (&reply{code: protocol.InvalidMandatoryParameters}).because("6.1", field, reason)
 	}
 	f, ok := s.flows[v[0]]
 	if !ok {
-		return &reply{code: protocol.InvalidFlowID}
+		return (&reply{code: protocol.InvalidFlowID}).because("6.1", "flow-id", "no such flow")
 	}
 	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: f.ID} }
 	if !s.callerAllowed(x, f) {
-		return refuse(protocol.IPNotWhitelisted)
+		return refuse(protocol.IPNotWhitelisted).because(ipNotWhitelisted())
 	}
 	if subtle.ConstantTimeCompare([]byte(v[1]), []byte(f.SecurityID)) != 1 {
-		return refuse(protocol.InvalidSecurityID)
+		return refuse(protocol.InvalidSecurityID).because("6.1", "security-id", "not the flow's")
 	}
 	select {
 	case s.keyGens <- struct{}{}:

@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
@@ -74,42 +75,46 @@ func (p *pullStore) find(flow string, uuids []string, anyFlow bool) []pullRecord
 func (s *Server) pull(x *exchange) *reply {
 	p, err := s.object(x.body)
 	if err != nil {
-		return &reply{code: protocol.InvalidFormat}
+		return (&reply{code: protocol.InvalidFormat}).because("6.3", "body", err.Error())
 	}
 	v, ok := s.fields(p, "api-version", "security-id", "flow-id")
-	if _, present := p["phonon-uuids"]; !ok || !present {
-		return &reply{code: protocol.InvalidMandatoryParameters}
+	if !ok {
+		field, reason := badStringField(p, "api-version", "security-id", "flow-id")
+		return (&reply{code: protocol.InvalidMandatoryParameters}).because("6.3", field, reason)
+	}
+	if _, present := p["phonon-uuids"]; !present {
+		return (&reply{code: protocol.InvalidMandatoryParameters}).because("6.3", "phonon-uuids", "missing")
 	}
 	apiVersion, securityID, flowID := v[0], v[1], v[2]
 	if apiVersion != "2.0" {
-		return &reply{code: protocol.InvalidAPIVersion}
+		return (&reply{code: protocol.InvalidAPIVersion}).because("6.3", "api-version", "not 2.0")
 	}
 	f, ok := s.lookupFlow(flowID)
 	if !ok {
-		return &reply{code: protocol.InvalidFlowID}
+		return (&reply{code: protocol.InvalidFlowID}).because("6.3", "flow-id", "no such flow")
 	}
 	refuse := func(c protocol.Code) *reply { return &reply{code: c, logFlow: f.ID} }
 	if !s.callerAllowed(x, f) {
-		return refuse(protocol.IPNotWhitelisted)
+		return refuse(protocol.IPNotWhitelisted).because(ipNotWhitelisted())
 	}
 	if !s.securityIDMatches(securityID, f) {
-		return refuse(protocol.InvalidSecurityID)
+		return refuse(protocol.InvalidSecurityID).because("6.3", "security-id", "not the flow's")
 	}
 	uuids, ok := s.strs(p["phonon-uuids"])
 	if !ok || len(uuids) == 0 {
-		return refuse(protocol.InvalidMandatoryParameters)
+		return refuse(protocol.InvalidMandatoryParameters).because("6.3", "phonon-uuids", "empty or not a list of strings")
 	}
 	if raw, present := p["fetch-attempt"]; present {
 		if fa, ok := jsonString(raw); !ok || (fa != "ALL" && fa != "LAST") {
-			return refuse(protocol.InvalidMandatoryParameters)
+			return refuse(protocol.InvalidMandatoryParameters).because("6.3", "fetch-attempt", "not ALL or LAST")
 		}
 	}
 	if s.tooMany(len(uuids), protocol.MaxUUIDsPerPull, faultPullLimitEarly, faultPullLimitLate) {
-		return refuse(protocol.MaxDataListSizeExceeded)
+		return refuse(protocol.MaxDataListSizeExceeded).because("6.3", "phonon-uuids", fmt.Sprintf("%d uuids, over %d", len(uuids), protocol.MaxUUIDsPerPull))
 	}
 	data := s.pulls.find(f.ID, uuids, s.fault.is(faultPullCrossFlow))
 	if len(data) == 0 {
-		return refuse(protocol.NoDataAvailable)
+		return refuse(protocol.NoDataAvailable).because("6.3", "phonon-uuids", "none is a known call of this flow")
 	}
 	return &reply{code: protocol.Success, logFlow: f.ID, data: data}
 }

@@ -19,6 +19,7 @@ type reply struct {
 	allow      string // the Allow header of a 405
 	closeConn  bool   // Connection: close (only under a fault)
 	logFlow    string // the flow the request was about, for the log only
+	why        refusal
 
 	flowID                       string
 	publicKey                    string

@@ -206,6 +206,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status := s.write(w, x, rep)
 	s.log.Info("request", "request-id", x.requestID, "path", x.path, "remote", r.RemoteAddr,
 		"http-status", status, "code", int(rep.code), "flow-id", rep.logFlow, "took", time.Since(start))
+	s.logRefusal(x, rep)
 }
 
 // serve applies the transport checks of spec section 4 in the order a
@@ -214,28 +215,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, x *exchange) *reply {
 	rt, ok := s.routes[x.path]
 	if !ok {
-		return transportError(http.StatusNotFound)
+		return transportError(http.StatusNotFound).because("4.3", "path", "no such endpoint")
 	}
 	x.route = rt
 	if x.r.Method != http.MethodPost {
 		rep := transportError(http.StatusMethodNotAllowed)
 		rep.allow = http.MethodPost
-		return rep
+		return rep.because("4.3", "method", "not POST")
 	}
 	if !s.fault.is(faultIgnoreContentType) && !isJSONContentType(x.r.Header.Get("Content-Type")) {
-		return transportError(http.StatusUnsupportedMediaType)
+		return transportError(http.StatusUnsupportedMediaType).because("4.3", "Content-Type", "not application/json (charset utf-8 or none)")
 	}
 	limit := s.bodyLimit()
+	tooLarge := fmt.Sprintf("over %d bytes (2.10)", limit)
 	if x.r.ContentLength > limit {
-		return transportError(http.StatusRequestEntityTooLarge)
+		return transportError(http.StatusRequestEntityTooLarge).because("4.3", "Content-Length", tooLarge)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, x.r.Body, limit))
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return transportError(http.StatusRequestEntityTooLarge)
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) {
+			return transportError(http.StatusRequestEntityTooLarge).because("4.3", "body", tooLarge)
 		}
-		return &reply{code: protocol.InvalidFormat} // the client went away mid-body
+		// The client went away mid-body.
+		return (&reply{code: protocol.InvalidFormat}).because("5.1", "body", "not read whole: "+err.Error())
 	}
 	x.body = body
 	return rt.handle(s, x)
