@@ -101,6 +101,8 @@ func TestServeUsage(t *testing.T) {
 		{[]string{"--port", "1"}, exitUsage, "-port"},
 		{[]string{"extra"}, exitUsage, `unexpected argument "extra"`},
 		{[]string{"--fault", "list"}, exitOK, ""},
+		{[]string{"--log-level", "loud"}, exitUsage, `--log-level: "loud": want debug, info, warn or error`},
+		{[]string{"--export", "/dev/null/x"}, exitUsage, "--export: mkdir /dev/null"},
 		{[]string{"-h"}, exitOK, "--show-secrets"},
 	} {
 		var stdout, stderr bytes.Buffer

@@ -20,8 +20,9 @@ import (
 // TestFullSuiteEmbeddedAndServedAgree is the one full run: `runner` with no
 // flags against the embedded reference server must pass every scenario;
 // then the same suite against a second reference server, started apart
-// with `runner serve` and reached only through a profile file (as QA reach
-// staging), must judge every scenario the same way.
+// with `runner serve --export DIR --tls` and reached over HTTPS only through
+// the profile it exported (as QA reach staging, its CA in tls.ca-file),
+// must judge every scenario the same way.
 func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the full suite runs twice; -short skips it")
@@ -41,8 +42,10 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 		t.Errorf("embedded run judged %d scenarios, --list selects %d", len(embedded.Scenarios), listed)
 	}
 
-	url := serveReference(t)
-	profile := writeProfile(t, referenceWorld(t), url, nil, nil)
+	url, profile := serveExported(t)
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("runner serve --tls serves %s", url)
+	}
 	servedDir := t.TempDir()
 	code, stdout, stderr = runRunner(t, context.Background(), "--profile", profile, "--reports", servedDir, "--timeout", slowKeygen)
 	if code != exitOK {
@@ -76,15 +79,17 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	t.Logf("%d scenarios, the same outcomes on both servers but %d clock-dependent skips", len(want), clockSkips)
 }
 
-// serveReference builds the runner and starts `runner serve` on a free
-// loopback port, returning the URL it prints on its first line.
-func serveReference(t *testing.T) string {
+// serveExported builds the runner and starts `runner serve --tls --export
+// DIR` on a free loopback port, returning the URL it prints on its first
+// line and the profile it exported.
+func serveExported(t *testing.T) (url, profile string) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "runner")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--quiet")
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--quiet", "--tls", "--export", dir)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +120,7 @@ func serveReference(t *testing.T) string {
 		for lines.Scan() {
 		}
 	}()
-	return url
+	return url, filepath.Join(dir, exportProfileName)
 }
 
 func countListed(t *testing.T) int {

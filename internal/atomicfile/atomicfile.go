@@ -12,7 +12,14 @@ import (
 // Write writes data to dir/name through a temporary file in the same
 // directory (so the rename cannot cross file systems), synced before the
 // rename so a crash leaves the old file or the new one, never a torn one.
-func Write(dir, name string, data []byte) (err error) {
+// The file's mode is 0644.
+func Write(dir, name string, data []byte) error {
+	return WriteMode(dir, name, data, 0o644)
+}
+
+// WriteMode is Write with the file's mode: 0600 for a file holding secrets,
+// which is never readable by others, not even for a moment.
+func WriteMode(dir, name string, data []byte, mode os.FileMode) (err error) {
 	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
@@ -26,7 +33,7 @@ func Write(dir, name string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
-	if err = tmp.Chmod(0o644); err != nil {
+	if err = tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	if err = tmp.Sync(); err != nil {
