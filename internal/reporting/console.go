@@ -10,53 +10,80 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
-// WriteSummary prints the after-run console report: each failure with its
-// Expected / Actual, the known failures, the deviations from this project's
-// readings (strictness: documented), the warnings, the skip reasons, the
-// counts, where the reports are, and a last line CI logs can be grepped for.
+// Paint styles a piece of console text by the class of what it says
+// ("passed", "failed", "skipped", "warning", "deviation", "not-run",
+// "failed-as-expected", "bold", "dim"): ANSI colours on a terminal. Plain
+// is the identity.
+type Paint func(class, text string) string
+
+// Plain paints nothing.
+func Plain(_, text string) string { return text }
+
+// WriteSummary prints the after-run console report, plain.
 func WriteSummary(w io.Writer, run *Run, reportPaths []string) {
-	m := run.Meta
-	fmt.Fprintf(w, "\nKairos conformance against %s (profile %s, harness %s)\n", m.Target, m.Profile, m.HarnessVersion)
-	for _, n := range m.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+	WriteSummaryPainted(w, run, reportPaths, Plain)
+}
+
+// WriteSummaryPainted prints the after-run console report: the failures
+// grouped by cause, then each failure with its Expected / Actual, the known
+// failures, the deviations from this project's readings (strictness:
+// documented), the warnings, the skip reasons, then the counts in the words
+// of every other report (Counts.Tally), where the reports are, and a last
+// line CI logs can be grepped for. The target and profile were printed
+// before the run (WriteHeader).
+func WriteSummaryPainted(w io.Writer, run *Run, reportPaths []string, paint Paint) {
+	if paint == nil {
+		paint = Plain
 	}
-	for _, sc := range run.Select(Failed, KnownFailurePassed) {
-		fmt.Fprintf(w, "\n%s  %s  %s  %s\n", strings.ToUpper(string(sc.Outcome)), sc.Location(), sc.Name, strings.Join(sc.Tags, " "))
+	m := run.Meta
+	failures := run.Select(Failed, KnownFailurePassed)
+	causes := Causes(failures)
+	if len(failures) > 0 {
+		writeCauses(w, "Failures", causes, len(failures), paint)
+	}
+	for _, sc := range failures {
+		fmt.Fprintf(w, "\n%s  %s  %s  %s\n", paint("failed", strings.ToUpper(string(sc.Outcome))), sc.Location(), paint("bold", sc.Name), strings.Join(sc.Tags, " "))
 		writeFailure(w, sc)
 	}
 	if expected := run.Select(FailedAsExpected); len(expected) > 0 {
-		fmt.Fprintf(w, "\nFailed as expected (known-failing list): %d\n", len(expected))
+		fmt.Fprintf(w, "\n%s: %d\n", paint("failed-as-expected", "Failed as expected (known-failing list)"), len(expected))
 		for _, sc := range expected {
 			fmt.Fprintf(w, "  %s  %s\n", sc.Location(), sc.Name)
 		}
 	}
 	if deviations := run.Select(Deviation); len(deviations) > 0 {
-		fmt.Fprintf(w, "\nDeviations from this project's reading (strictness: documented; warnings, not failures): %d\n", len(deviations))
+		fmt.Fprintf(w, "\n%s: %d\n", paint("deviation", "Deviations from this project's reading (strictness: documented; warnings, not failures)"), len(deviations))
 		for _, sc := range deviations {
-			fmt.Fprintf(w, "\nDEVIATION  %s  %s  %s\n", sc.Location(), sc.Name, strings.Join(sc.Tags, " "))
+			fmt.Fprintf(w, "\n%s  %s  %s  %s\n", paint("deviation", "DEVIATION"), sc.Location(), sc.Name, strings.Join(sc.Tags, " "))
 			writeFailure(w, sc)
 		}
 	}
 	for _, sc := range run.Select(Warning) {
-		fmt.Fprintf(w, "\nWARNING  %s  %s: passed, with a security finding\n", sc.Location(), sc.Name)
+		fmt.Fprintf(w, "\n%s  %s  %s: passed, with a security finding\n", paint("warning", "WARNING"), sc.Location(), sc.Name)
 		for _, f := range sc.Findings {
 			fmt.Fprintf(w, "%s\n", indent(f, "    "))
 		}
 	}
-	writeReasons(w, "Skipped", run.Select(Skipped))
-	writeReasons(w, "Not run", run.Select(NotRun))
+	writeReasons(w, paint("skipped", "Skipped"), run.Select(Skipped))
+	writeReasons(w, paint("not-run", "Not run"), run.Select(NotRun))
 
 	c := run.Counts()
+	fmt.Fprintln(w)
+	for _, n := range m.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 	elapsed := ""
-	if !m.Started.IsZero() && !m.Finished.IsZero() {
-		elapsed = fmt.Sprintf(" in %s", m.Finished.Sub(m.Started).Round(time.Millisecond))
+	if d := m.elapsed(); d > 0 {
+		elapsed = fmt.Sprintf(" in %s", d.Round(time.Millisecond))
 	}
-	deviations := ""
+	fmt.Fprintf(w, "%d scenarios%s against %s (profile %s)", c.Total, elapsed, m.Target, m.profileText())
+	if len(failures) > 0 {
+		fmt.Fprintf(w, "; %d %s from %d %s (listed above the failures)", len(failures), plural(len(failures), "failure", "failures"), len(causes), plural(len(causes), "cause", "causes"))
+	}
+	fmt.Fprintln(w)
 	if m.Strictness == protocol.StrictnessDocumented {
-		deviations = fmt.Sprintf(", %d deviations", c.Deviation)
+		fmt.Fprintln(w, "Strictness documented: a failed @ref scenario is a deviation from this project's reading, not a failure.")
 	}
-	fmt.Fprintf(w, "\n%d scenarios%s: %d passed, %d failed, %d skipped, %d failed as expected, %d known failures passed, %d warnings%s, %d not run\n",
-		c.Total, elapsed, c.Passed, c.Failed, c.Skipped, c.FailedAsExpected, c.KnownFailurePassed, c.Warning, deviations, c.NotRun)
 	if t := m.TrafficText(); t != "" {
 		fmt.Fprintln(w, t)
 	}
@@ -70,17 +97,61 @@ func WriteSummary(w io.Writer, run *Run, reportPaths []string) {
 		fmt.Fprintf(w, "Reports: %s\n", strings.Join(reportPaths, ", "))
 	}
 	if !m.Redacted {
-		fmt.Fprintln(w, "Redaction is OFF (--no-redact): these reports contain secrets; do not share them.")
+		fmt.Fprintln(w, paint("failed", "Redaction is OFF (--no-redact): these reports contain secrets; do not share them."))
 	}
-	// The line CI logs are read for: passed counts what may ship, failed
-	// what may not, skipped what was not judged; deviations, when the
-	// profile allows them, are named apart: neither passes nor failures.
-	last := fmt.Sprintf("%s: %d passed, %d failed, %d skipped", run.Verdict(),
-		c.Passed+c.Warning, c.Failures(), c.Skipped+c.FailedAsExpected+c.NotRun)
-	if c.Deviation > 0 {
-		last += fmt.Sprintf(", %d deviations from this project's reading", c.Deviation)
+	// The line CI logs are read for, in the words and numbers of every
+	// report (Counts.Tally): they add up to the scenarios run.
+	fmt.Fprintln(w, paintVerdict(run, paint))
+}
+
+// paintVerdict is VerdictLine with the verdict and each non-zero count in
+// its colour.
+func paintVerdict(run *Run, paint Paint) string {
+	verdict := run.Verdict()
+	class := "passed"
+	switch verdict {
+	case "FAILED":
+		class = "failed"
+	case "INTERRUPTED", "EMPTY":
+		class = "warning"
 	}
-	fmt.Fprintln(w, last)
+	return paint(class, paint("bold", verdict)) + ": " + run.Counts().text(paint)
+}
+
+// profileText is the profile's name and, when it differs, its file.
+func (m Meta) profileText() string {
+	switch {
+	case m.ProfileName == "":
+		return m.Profile
+	case m.Profile == "" || m.Profile == m.ProfileName:
+		return m.ProfileName
+	default:
+		return m.ProfileName + ", " + m.Profile
+	}
+}
+
+// writeCauses lists the distinct causes of what scenarios (failures, or
+// deviations) share, the most frequent first.
+func writeCauses(w io.Writer, what string, causes []*Cause, total int, paint Paint) {
+	fmt.Fprintf(w, "\n%s by cause: %d %s from %d distinct %s\n", paint("bold", what), total,
+		strings.ToLower(what), len(causes), plural(len(causes), "cause", "causes"))
+	for i, c := range causes {
+		head := c.Heading(6)
+		fmt.Fprintf(w, "\n  %s %s\n", paint("failed", fmt.Sprintf("%4d ×", c.Count())), indentAfterFirst(head, "         "))
+		if c.Expected != "" || c.Actual != "" {
+			fmt.Fprintf(w, "         Expected: %s\n", indentAfterFirst(c.Expected, "                   "))
+			fmt.Fprintf(w, "         Actual:   %s\n", indentAfterFirst(c.Actual, "                   "))
+		}
+		var where []string
+		if len(c.Codes) > 0 {
+			where = append(where, "codes "+strings.Join(c.Codes, ", "))
+		}
+		if len(c.Endpoints) > 0 {
+			where = append(where, "endpoints "+strings.Join(c.Endpoints, ", "))
+		}
+		where = append(where, "first "+c.Scenarios[0].Location())
+		fmt.Fprintf(w, "         %s\n", paint("dim", fmt.Sprintf("[cause %d] %s", i+1, strings.Join(where, " · "))))
+	}
 }
 
 func writeFailure(w io.Writer, sc *Scenario) {

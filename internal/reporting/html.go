@@ -21,9 +21,16 @@ var (
 
 // htmlView is what the template sees; everything in it is already redacted.
 type htmlView struct {
-	Meta     Meta
-	Verdict  string
-	Counts   Counts
+	Meta    Meta
+	Verdict string
+	// Title is the profile's name, else the target: what the run judged.
+	Title       string
+	ProfileText string
+	Counts      Counts
+	// Tally is Counts in the words of every report (Counts.Shown).
+	Tally []TallyItem
+	// Causes group the failures (Failed, KnownFailurePassed) by cause.
+	Causes   []*Cause
 	Matrix   Matrix
 	Failures []*Scenario
 	Expected []*Scenario
@@ -87,31 +94,31 @@ func HTML(run *Run) ([]byte, error) {
 func newHTMLView(run *Run) htmlView {
 	c := run.Counts()
 	v := htmlView{
-		Meta:       run.Meta,
-		Verdict:    run.Verdict(),
-		Counts:     c,
-		Matrix:     BuildMatrix(run),
-		Failures:   run.Select(Failed, KnownFailurePassed),
-		Expected:   run.Select(FailedAsExpected),
-		Warnings:   run.Select(Warning),
-		Deviations: run.Select(Deviation),
-		Timing:     timingViews(run),
-		Skipped:    groupByReason(run.Select(Skipped)),
-		NotRun:     groupByReason(run.Select(NotRun)),
-		Features:   groupByFeature(run.Scenarios),
-		CSS:        template.CSS(reportCSS),
-		Generated:  formatTime(run.Meta.Finished),
+		Meta:        run.Meta,
+		Verdict:     run.Verdict(),
+		Title:       run.Meta.Target,
+		ProfileText: run.Meta.profileText(),
+		Counts:      c,
+		Tally:       c.Shown(),
+		Causes:      run.FailureCauses(),
+		Matrix:      BuildMatrix(run),
+		Failures:    run.Select(Failed, KnownFailurePassed),
+		Expected:    run.Select(FailedAsExpected),
+		Warnings:    run.Select(Warning),
+		Deviations:  run.Select(Deviation),
+		Timing:      timingViews(run),
+		Skipped:     groupByReason(run.Select(Skipped)),
+		NotRun:      groupByReason(run.Select(NotRun)),
+		Features:    groupByFeature(run.Scenarios),
+		CSS:         template.CSS(reportCSS),
+		Generated:   formatTime(run.Meta.Finished),
 	}
-	for _, s := range []struct {
-		class, label string
-		n            int
-	}{
-		{"passed", "passed", c.Passed}, {"warning", "warnings", c.Warning}, {"deviation", "deviations", c.Deviation},
-		{"failed", "failed", c.Failures()}, {"failed-as-expected", "failed as expected", c.FailedAsExpected},
-		{"skipped", "skipped", c.Skipped}, {"not-run", "not run", c.NotRun},
-	} {
-		if s.n > 0 {
-			v.Bar = append(v.Bar, barSegment{s.class, s.label, s.n, 100 * float64(s.n) / float64(c.Total)})
+	if run.Meta.ProfileName != "" {
+		v.Title = run.Meta.ProfileName
+	}
+	for _, it := range c.Tally() {
+		if it.N > 0 {
+			v.Bar = append(v.Bar, barSegment{it.Class, it.Label, it.N, 100 * float64(it.N) / float64(c.Total)})
 		}
 	}
 	return v

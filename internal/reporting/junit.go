@@ -75,7 +75,7 @@ func JUnitXML(run *Run) ([]byte, error) {
 	for _, sc := range run.Scenarios {
 		s := byFeature[sc.URI+"\x00"+sc.Feature]
 		if s == nil {
-			s = &junitSuite{Name: sc.Feature, File: sc.URI, Properties: junitProperties(run.Meta)}
+			s = &junitSuite{Name: sc.Feature, File: sc.URI, Properties: junitProperties(run)}
 			if !run.Meta.Started.IsZero() {
 				s.Timestamp = run.Meta.Started.UTC().Format(time.RFC3339)
 			}
@@ -162,10 +162,13 @@ func failureText(sc *Scenario) string {
 	return b.String()
 }
 
-func junitProperties(m Meta) []junitProperty {
+func junitProperties(run *Run) []junitProperty {
+	m := run.Meta
 	props := []junitProperty{
+		{"summary", run.VerdictLine()},
 		{"target", m.Target},
 		{"profile", m.Profile},
+		{"profile-name", m.ProfileName},
 		{"harness-version", m.HarnessVersion},
 		{"redacted", fmt.Sprint(m.Redacted)},
 		{"interrupted", fmt.Sprint(m.Interrupted)},

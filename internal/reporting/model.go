@@ -41,8 +41,10 @@ func (o Outcome) IsFailure() bool { return o == Failed || o == KnownFailurePasse
 
 // Meta describes the run itself, for the reports' headers.
 type Meta struct {
-	Target         string
-	Profile        string // the profile's file, or a description of a built-in one
+	Target  string
+	Profile string // the profile's file, or a description of a built-in one
+	// ProfileName is the profile's name: field; it titles the reports.
+	ProfileName    string
 	HarnessVersion string
 	Started        time.Time
 	Finished       time.Time

@@ -167,7 +167,7 @@ func TestConsoleSummary(t *testing.T) {
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if last := lines[len(lines)-1]; last != "FAILED: 3 passed, 4 failed, 1 skipped" {
+	if last := lines[len(lines)-1]; last != "FAILED: 2 passed, 4 failed, 1 skipped, 1 security warning" {
 		t.Errorf("closing line %q", last)
 	}
 }
@@ -180,7 +180,7 @@ func TestWriteReportsIsAtomic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(paths) != 3 {
+		if len(paths) != len(ReportFiles) {
 			t.Fatalf("paths %v", paths)
 		}
 	}
@@ -192,7 +192,7 @@ func TestWriteReportsIsAtomic(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, " ") != "cucumber.json junit.xml report.html" {
+	if strings.Join(names, " ") != "cucumber.json junit.xml report.html summary.json" {
 		t.Errorf("reports directory holds %v: a temporary file was left behind", names)
 	}
 }

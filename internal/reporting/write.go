@@ -15,10 +15,13 @@ const (
 	HTMLFile     = "report.html"
 )
 
+// ReportFiles are the files WriteReports writes, in the order it writes them.
+var ReportFiles = []string{CucumberFile, JUnitFile, HTMLFile, SummaryFile}
+
 // CucumberJSON is godog's cucumber JSON for the run, redacted.
 func CucumberJSON(run *Run) []byte { return run.cucumber }
 
-// WriteReports renders the run and writes the three report files into dir,
+// WriteReports renders the run and writes the report files into dir,
 // creating it. Everything is rendered before anything is written, and each
 // file is replaced atomically, so a reader (or a second Ctrl-C) never sees a
 // half-written report. It returns the paths written.
@@ -31,6 +34,10 @@ func WriteReports(dir string, run *Run) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rendering %s: %w", HTMLFile, err)
 	}
+	summary, err := SummaryJSON(run)
+	if err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", SummaryFile, err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("reports directory: %w", err)
 	}
@@ -38,7 +45,7 @@ func WriteReports(dir string, run *Run) ([]string, error) {
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{CucumberFile, CucumberJSON(run)}, {JUnitFile, junit}, {HTMLFile, html}} {
+	}{{CucumberFile, CucumberJSON(run)}, {JUnitFile, junit}, {HTMLFile, html}, {SummaryFile, summary}} {
 		if err := atomicfile.Write(dir, f.name, f.data); err != nil {
 			return paths, err
 		}
