@@ -49,13 +49,15 @@ const usage = `usage: runner [run] [flags]        run the conformance suite (def
                                      certify a vendor's Kairos client
        runner client-send            the reference client (reads the KAIROS_* environment)
        runner --version              the module version and VCS revision of this build
-Run "runner COMMAND -h" for a command's flags.
+Run "runner COMMAND -h" for a command's flags. For repeated runs, build
+the binary once (go build -o kairos ./runner): go run compiles for about
+half a minute before the first line.
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
-		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-			fmt.Fprint(stdout, usage)
+		if args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+			writeHelp(stdout)
 			return exitOK
 		}
 		if args[0] == "--version" || args[0] == "-version" || args[0] == "version" {
@@ -70,4 +72,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	return runSuite(ctx, args, stdin, stdout, stderr)
+}
+
+// writeHelp is the top-level --help: the commands, then the flags of the
+// default command, run, since `runner --help` is where a user looks first.
+func writeHelp(w io.Writer) {
+	fmt.Fprint(w, usage)
+	fmt.Fprint(w, "\n")
+	// No environment: the defaults shown are the built-in ones, not a
+	// KAIROS_TARGET this shell happens to hold.
+	parseSuiteFlags([]string{"-h"}, func(string) string { return "" }, w)
 }

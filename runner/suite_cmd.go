@@ -40,9 +40,10 @@ type suiteRequest struct {
 	seed         int64
 	runID        string // "": the suite draws one
 	redact       bool
-	format       string
-	console      io.Writer
 	pacing       runPacing // the run's limiter and call budget, shared with the preflight
+	// onScenario is called as each scenario finishes, never concurrently,
+	// with a Cucumber JSON document holding it alone (suite.Config).
+	onScenario func(cucumberJSON []byte)
 }
 
 // runSuiteFunc runs the scenarios and returns godog's cucumber JSON: partial
@@ -95,6 +96,14 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	if cfg.redact {
 		redactor = redact.New(tgt.Profile.Secrets()...)
 	}
+	out := newRunConsole(stdout, c.getenv, cfg.format)
+	header := c.newMeta(cfg, tgt, 0)
+	if cfg.repeat <= 1 && cfg.seed > 0 { // a drawn seed is in the summary
+		header.Seed = cfg.seed
+	}
+	limits := pace.traffic()
+	header.Traffic = &limits
+	out.header(header, len(sel.selected), cfg.reportsDir, redactor)
 	note, err := "", pace.limiter.Wait(ctx) // the probe is a request like any other
 	if err == nil {
 		note, err = probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
@@ -116,8 +125,21 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 		}
 		probed = false // interrupted during the preflight: nothing may run
 	}
-	t := runTarget{tgt: tgt, redactor: redactor, note: note, probed: probed, pace: pace}
+	t := runTarget{tgt: tgt, redactor: redactor, note: note, probed: probed, pace: pace, console: out}
 	return c.runRepetitions(ctx, cfg, sel, t, stdout, stderr)
+}
+
+// newMeta is what the reports say of a run against tgt with seed.
+func (c suiteCommand) newMeta(cfg suiteConfig, tgt *target.Target, seed int64) reporting.Meta {
+	meta := reporting.Meta{
+		Target: tgt.URL, Profile: tgt.Label, ProfileName: tgt.Profile.Name, HarnessVersion: harnessVersion(),
+		Tags: cfg.tags, Seed: seed, Concurrency: cfg.concurrency, Timeout: cfg.timeout,
+		Strictness: tgt.Profile.Knobs.Strictness,
+	}
+	if cfg.name != nil {
+		meta.Name = cfg.name.String()
+	}
+	return meta
 }
 
 // runTarget is a resolved and probed target, shared by the repetitions.
@@ -127,36 +149,31 @@ type runTarget struct {
 	note     string // the probe's warning, if any
 	probed   bool   // false: interrupted while probing, nothing may run
 	pace     runPacing
+	console  *runConsole
 }
 
 // runOnce runs the selection once with seed and runID, writes the reports
 // and returns the exit code; the summary is printed when summary is set or
 // the run did not pass.
 func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selection, t runTarget, seed int64, runID string, summary bool, stdout, stderr io.Writer) int {
-	meta := reporting.Meta{
-		Target: t.tgt.URL, Profile: t.tgt.Label, HarnessVersion: harnessVersion(),
-		Tags: cfg.tags, Seed: seed, Concurrency: cfg.concurrency, Timeout: cfg.timeout,
-		Strictness: t.tgt.Profile.Knobs.Strictness,
-	}
-	if cfg.name != nil {
-		meta.Name = cfg.name.String()
-	}
+	meta := c.newMeta(cfg, t.tgt, seed)
 	if t.note != "" {
 		meta.Notes = append(meta.Notes, t.note)
 	}
+	judging := reporting.Options{Redactor: t.redactor, KnownFailing: sel.known, Strictness: meta.Strictness}
 	meta.Started = c.now()
 	before := t.pace.traffic() // the repetitions share the limiter and the budget
 	var cucumber []byte
 	godogFailed := false
 	if t.probed { // else interrupted while probing: nothing ran, the reports say so
-		console := redact.NewLineWriter(stdout, t.redactor)
+		onScenario := t.console.start(ctx, meta, len(sel.selected), judging)
 		var runErr error
 		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
 			target: t.tgt, featureFS: sel.source.fsys, featurePaths: sel.paths, tags: cfg.tags,
 			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: seed, runID: runID, redact: cfg.redact,
-			format: cfg.format, console: console, pacing: t.pace,
+			onScenario: onScenario, pacing: t.pace,
 		})
-		console.Close()
+		t.console.stop()
 		if runErr != nil && ctx.Err() == nil {
 			fmt.Fprintf(stderr, "runner: the suite could not run: %s\n", t.redactor.String(runErr.Error()))
 			return exitUsage
@@ -169,15 +186,14 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 	if meta.Interrupted {
 		cause = context.Cause(ctx).Error()
 	}
-	return c.report(cfg, sel, meta, cause, cucumber, godogFailed, t.redactor, summary, stdout, stderr)
+	judging.InterruptCause = cause
+	return c.report(cfg, sel, meta, judging, cucumber, godogFailed, t.console, summary, stderr)
 }
 
 // report judges the run, writes the reports and picks the exit code.
-func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta, cause string, cucumber []byte, godogFailed bool,
-	redactor *redact.Redactor, summary bool, stdout, stderr io.Writer) int {
-	run, err := reporting.Build(meta, cucumber, reporting.Options{
-		Redactor: redactor, KnownFailing: sel.known, InterruptCause: cause, Strictness: meta.Strictness,
-	})
+func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta, judging reporting.Options, cucumber []byte, godogFailed bool,
+	out *runConsole, summary bool, stderr io.Writer) int {
+	run, err := reporting.Build(meta, cucumber, judging)
 	if err != nil {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 		return exitUsage
@@ -188,7 +204,7 @@ func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta
 	}
 	code := exitCodeOf(run)
 	if summary || code != exitOK || err != nil {
-		reporting.WriteSummary(stdout, run, paths)
+		out.summary(run, paths)
 	}
 	if err != nil && code == exitOK {
 		code = exitUsage // a pass without its reports is not a pass CI can show

@@ -65,6 +65,11 @@ reports in --reports are that repetition's (after N passes, the last one's).
 Each repetition draws its client-identifiers under its own run id, so no
 repetition repeats another's payloads.
 
+Console: the target and profile first, then a line per finished scenario
+(n/N, elapsed, an estimate of the time left; on a terminal a live bar, in
+colour unless NO_COLOR is set), then one summary whose counts are the
+reports'. summary.json beside the reports holds the same, for machines.
+
 Flags:
 `
 
@@ -89,9 +94,9 @@ func parseSuiteFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.knownFailing, "known-failing", "", "`file` of scenarios expected to fail (\"Feature/Scenario\" globs, # comments)")
 	fs.Int64Var(&cfg.seed, "seed", 0, "scenario order: 0 file order, N a reproducible shuffle, -1 a random shuffle")
 	fs.IntVar(&cfg.repeat, "repeat", 1, "run the selection `N` times, each in a new shuffled order (seeds printed), stopping at the first repetition that fails; the reports are the last repetition's")
-	fs.StringVar(&cfg.reportsDir, "reports", "reports", "`directory` for cucumber.json, junit.xml and report.html")
+	fs.StringVar(&cfg.reportsDir, "reports", "reports", "`directory` for cucumber.json, junit.xml, report.html and summary.json")
 	noRedact := fs.Bool("no-redact", false, "show keys, security ids and phone numbers in reports and console (local debugging only)")
-	fs.StringVar(&cfg.format, "format", "progress", "console output while running: progress or pretty")
+	fs.StringVar(&cfg.format, "format", "progress", "console while running: progress (a line per finished scenario; on a terminal, a live bar) or pretty (each scenario's steps too)")
 	fs.StringVar(&cfg.featuresDir, "features", "", "`directory` of feature files (default: the repository's features/; outside the repository, the copy built into this binary)")
 	fs.BoolVar(&cfg.noPreflight, "no-preflight", false, "skip the preflight: the check, before any scenario, that every mapped role's credentials work (runner check-profile runs it alone)")
 	if err := fs.Parse(args); err != nil {

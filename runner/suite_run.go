@@ -18,8 +18,7 @@ func runConformanceSuite(ctx context.Context, req suiteRequest) ([]byte, bool, e
 		Seed:           req.seed,
 		RunID:          req.runID,
 		Redact:         req.redact,
-		Console:        req.console,
-		Format:         req.format,
+		OnScenario:     req.onScenario,
 		HTTPClient:     req.target.HTTPClient,
 		Now:            req.target.Now,
 		AdvanceClock:   req.target.AdvanceClock, // nil unless the server runs in-process

@@ -73,9 +73,15 @@ type Config struct {
 	Seed int64
 	// Redact masks secrets and phone numbers in attachments and errors.
 	Redact bool
-	// Console receives godog's progress output (nil: discarded).
+	// OnScenario, when set, is called as each scenario finishes, never
+	// concurrently, with a Cucumber JSON document holding that scenario
+	// alone (the shape of the run's report, attachments included), and
+	// godog prints nothing: the caller's console is built from these.
+	// Console and Format are then ignored.
+	OnScenario func(cucumberJSON []byte)
+	// Console receives godog's own console output (nil: discarded).
 	Console io.Writer
-	// Format is the console formatter: progress (default), pretty, junit...
+	// Format is godog's console formatter: progress (default), pretty...
 	Format string
 	// Colors keeps ANSI colours in the console output.
 	Colors bool
@@ -137,6 +143,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if format == "" {
 		format = DefaultFormat
 	}
+	if cfg.OnScenario != nil {
+		format = scenarioFormat
+	}
 	if godog.FindFmt(format) == nil {
 		return nil, fmt.Errorf("suite: unknown console format %q", format)
 	}
@@ -162,7 +171,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	// per character of a multi-megabyte Cucumber JSON file), so colours stay
 	// on inside godog and the console strips them itself.
 	var console io.Writer = io.Discard
-	if cfg.Console != nil {
+	switch {
+	case cfg.OnScenario != nil:
+		console = &scenarioSink{onScenario: cfg.OnScenario}
+	case cfg.Console != nil:
 		console = cfg.Console
 		if !cfg.Colors {
 			console = &stripANSI{w: cfg.Console}
