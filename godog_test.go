@@ -16,6 +16,11 @@ package kairosconformance
 // KAIROS_REDACT=false shows secrets in the output (default: masked);
 // KAIROS_REQUEST_TIMEOUT (e.g. 20s) bounds each HTTP exchange.
 //
+// godog's own summary counts a skipped scenario as passed ("369 passed"
+// when 38 were skipped). So this wiring prints, on stderr, a line for each
+// skipped scenario with its reason as it happens, and before godog's
+// summary its own count, with skips counted as skips.
+//
 // godog's CLI is not strict by default: pass --strict so undefined steps
 // fail. It reads all of features/, including the @client scenarios of
 // features/client, which judge a vendor's client with the harness as the
@@ -25,16 +30,18 @@ package kairosconformance
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"sort"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/certify/clientsteps"
-	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 	"github.com/kairos-conformance/kairos-conformance/steps"
@@ -63,13 +70,23 @@ var run struct {
 	err    error
 }
 
-// clientSkipped counts the @client scenarios skipped, for the note at the end.
-var clientSkipped atomic.Int64
+// tally counts the scenarios by outcome as they finish, skips as skips,
+// and says so on out (os.Stderr; a test may point it elsewhere before the
+// suite runs).
+var tally = struct {
+	sync.Mutex
+	out                     io.Writer
+	passed, failed, skipped int
+	reasons                 map[string]int
+}{out: os.Stderr, reasons: map[string]int{}}
 
 // InitializeTestSuite aims the suite (starting an in-process server if
 // nothing else is named) before it runs, and stops the server after it.
 func InitializeTestSuite(ctx *godog.TestSuiteContext) {
 	ctx.BeforeSuite(func() {
+		tally.Lock()
+		tally.passed, tally.failed, tally.skipped, tally.reasons = 0, 0, 0, map[string]int{}
+		tally.Unlock()
 		run.Lock()
 		defer run.Unlock()
 		run.steps, run.target, run.err = setUp()
@@ -83,9 +100,7 @@ func InitializeTestSuite(ctx *godog.TestSuiteContext) {
 		if run.target != nil {
 			run.target.Close()
 		}
-		if n := clientSkipped.Load(); n > 0 {
-			fmt.Fprintf(os.Stderr, "kairos-conformance: %d @client scenarios skipped: %s\n", n, clientSkipReason)
-		}
+		writeTally()
 	})
 }
 
@@ -96,15 +111,7 @@ func InitializeScenario(sc *godog.ScenarioContext) {
 	s, err := run.steps, run.err
 	run.Unlock()
 	clientsteps.RegisterSkipping(sc, clientSkipReason)
-	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		for _, tag := range p.Tags {
-			if tag.Name == suite.ClientTag {
-				clientSkipped.Add(1)
-				break
-			}
-		}
-		return ctx, nil
-	})
+	countOutcome(sc)
 	if s == nil {
 		if err == nil {
 			err = fmt.Errorf("the suite was not set up (InitializeTestSuite did not run)")
@@ -139,4 +146,63 @@ func setUp() (*steps.Suite, *target.Target, error) {
 		return nil, nil, err
 	}
 	return s, tg, nil
+}
+
+// countOutcome registers the hooks that count the scenario once it ends:
+// skipped when a step skipped it (godog.ErrSkip, whose text carries the
+// reason), failed on any other error, else passed.
+func countOutcome(sc *godog.ScenarioContext) {
+	var skipReason string
+	var skipped bool
+	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		if status == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && !skipped {
+			skipped = true
+			skipReason = strings.TrimSpace(strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+":"))
+		}
+		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
+		tally.Lock()
+		defer tally.Unlock()
+		switch {
+		case skipped || errors.Is(err, godog.ErrSkip):
+			tally.skipped++
+			reason := skipReason
+			if reason == "" {
+				reason = "(no reason given)"
+			}
+			tally.reasons[reason]++
+			fmt.Fprintf(tally.out, "kairos-conformance: skipped: %s (%s): %s\n", p.Name, p.Uri, reason)
+		case err != nil:
+			tally.failed++
+		default:
+			tally.passed++
+		}
+		return ctx, nil
+	})
+}
+
+// writeTally prints the run's count, skips as skips, and the skip reasons
+// with their counts. godog prints its own summary after this.
+func writeTally() {
+	tally.Lock()
+	defer tally.Unlock()
+	total := tally.passed + tally.failed + tally.skipped
+	fmt.Fprintf(tally.out, "kairos-conformance: %d scenarios: %d passed, %d failed, %d skipped\n", total, tally.passed, tally.failed, tally.skipped)
+	reasons := make([]string, 0, len(tally.reasons))
+	for r := range tally.reasons {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if tally.reasons[reasons[i]] != tally.reasons[reasons[j]] {
+			return tally.reasons[reasons[i]] > tally.reasons[reasons[j]]
+		}
+		return reasons[i] < reasons[j]
+	})
+	for _, r := range reasons {
+		fmt.Fprintf(tally.out, "kairos-conformance: %4d skipped: %s\n", tally.reasons[r], r)
+	}
+	if tally.skipped > 0 {
+		fmt.Fprintln(tally.out, "kairos-conformance: (godog's summary below counts a skipped scenario as passed)")
+	}
 }
