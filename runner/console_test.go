@@ -58,6 +58,13 @@ type summarySchema struct {
 		Endpoints   []string `json:"endpoints"`
 		Scenarios   []string `json:"scenarios"`
 	} `json:"failure_causes"`
+	Timing []struct {
+		Scenario string             `json:"scenario"`
+		Name     string             `json:"name"`
+		Outcome  string             `json:"outcome"`
+		Medians  map[string]float64 `json:"medians_ms"`
+		Text     string             `json:"text"`
+	} `json:"timing"`
 	Matrix []struct {
 		Code     int            `json:"code"`
 		CodeName string         `json:"code_name"`
@@ -71,7 +78,7 @@ type summarySchema struct {
 // summaryRequired are the keys summary.json always has (notes, started and
 // finished may be left out).
 var summaryRequired = []string{"schema", "verdict", "counts", "text", "profile", "target", "harness_version",
-	"duration_seconds", "interrupted", "strictness", "selection", "redacted", "traffic", "failure_causes", "matrix"}
+	"duration_seconds", "interrupted", "strictness", "selection", "redacted", "traffic", "failure_causes", "timing", "matrix"}
 
 // TestConsoleAndSummaryAgree runs scenarios that pass, fail and skip
 // (a server whose messages are upper case, a profile without one role)

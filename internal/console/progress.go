@@ -103,7 +103,7 @@ func (p *Progress) Scenario(sc *reporting.Scenario) {
 		return
 	}
 	p.done++
-	p.count(sc.Outcome)
+	p.counts.Add(sc.Outcome)
 	if p.opts.Live {
 		p.clearBar()
 		if sc.Outcome != reporting.Passed || p.opts.Steps {
@@ -132,29 +132,6 @@ func (p *Progress) Stop() {
 	p.ticking.Wait()
 }
 
-func (p *Progress) count(o reporting.Outcome) {
-	c := &p.counts
-	c.Total++
-	switch o {
-	case reporting.Passed:
-		c.Passed++
-	case reporting.Failed:
-		c.Failed++
-	case reporting.KnownFailurePassed:
-		c.KnownFailurePassed++
-	case reporting.Skipped:
-		c.Skipped++
-	case reporting.FailedAsExpected:
-		c.FailedAsExpected++
-	case reporting.Warning:
-		c.Warning++
-	case reporting.Deviation:
-		c.Deviation++
-	case reporting.NotRun:
-		c.NotRun++
-	}
-}
-
 // clock is "0:12 ~0:41 left": the time since Start and, once a scenario
 // has finished, the time the rest should take at the pace so far.
 func (p *Progress) clock() (elapsed, left string) {
@@ -179,7 +156,7 @@ func (p *Progress) line(sc *reporting.Scenario) string {
 	width := len(fmt.Sprint(p.opts.Total))
 	word := string(sc.Outcome)
 	head := fmt.Sprintf("%*d/%d  %s %s  ", width, p.done, p.opts.Total, elapsed, left)
-	text := head + paint(outcomeClass(sc.Outcome), fmt.Sprintf("%-9s", word)) + "  " + sc.Location() + "  " + sc.Name
+	text := head + paint(sc.Outcome.Class(), fmt.Sprintf("%-9s", word)) + "  " + sc.Location() + "  " + sc.Name
 	if why := shortWhy(sc); why != "" {
 		text += paint("dim", " — "+why)
 	}
@@ -269,25 +246,6 @@ func shortWhy(sc *reporting.Scenario) string {
 		}
 	}
 	return firstLine(sc.Reason)
-}
-
-func outcomeClass(o reporting.Outcome) string {
-	switch o {
-	case reporting.Passed:
-		return "passed"
-	case reporting.Failed, reporting.KnownFailurePassed:
-		return "failed"
-	case reporting.Skipped:
-		return "skipped"
-	case reporting.Warning:
-		return "warning"
-	case reporting.Deviation:
-		return "deviation"
-	case reporting.NotRun:
-		return "not-run"
-	default:
-		return "failed-as-expected"
-	}
 }
 
 func stepClass(status string) string {

@@ -110,3 +110,25 @@ func TestTallyAddsUpAndIsSharedByEveryReport(t *testing.T) {
 		t.Errorf("summary.json text %q, verdict %q; console line %q", summary.Text, summary.Verdict, run.VerdictLine())
 	}
 }
+
+func TestSummaryCarriesTimingMedians(t *testing.T) {
+	table := "fails at the RSA padding     median  10.18ms  (30 answers)\n" +
+		"fails at the AES padding     median    950µs  (30 answers)\n" +
+		"finding rule: p < 0.001 and medians apart by more than max(5ms, 20% of the faster median)\n"
+	run := &Run{Scenarios: []*Scenario{{URI: "features/timing.feature", Line: 12, Name: "alike in time", Outcome: Passed,
+		Steps: []*Step{{Status: "passed", Attachments: []Attachment{{Name: AttachTiming, Data: []byte(table)}}}}}}}
+	s := NewSummary(run)
+	if len(s.Timing) != 1 {
+		t.Fatalf("timing %+v", s.Timing)
+	}
+	got := s.Timing[0]
+	if got.Scenario != "features/timing.feature:12" || got.Outcome != "passed" || len(got.Medians) != 2 ||
+		got.Medians["fails at the RSA padding"] != 10.18 || got.Medians["fails at the AES padding"] != 0.95 {
+		t.Errorf("timing %+v", got)
+	}
+	var out strings.Builder
+	WriteSummary(&out, run, nil)
+	if !strings.Contains(out.String(), "Timing uniformity: 1 scenario measured answer times: 1 passed, 0 failed, 0 skipped") {
+		t.Errorf("console:\n%s", out.String())
+	}
+}

@@ -67,6 +67,8 @@ func WriteSummaryPainted(w io.Writer, run *Run, reportPaths []string, paint Pain
 	writeReasons(w, paint("skipped", "Skipped"), run.Select(Skipped))
 	writeReasons(w, paint("not-run", "Not run"), run.Select(NotRun))
 
+	writeTiming(w, run, paint)
+
 	c := run.Counts()
 	fmt.Fprintln(w)
 	for _, n := range m.Notes {
@@ -206,4 +208,24 @@ func writeReasons(w io.Writer, title string, scenarios []*Scenario) {
 
 func indentAfterFirst(s, prefix string) string {
 	return strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// writeTiming counts the scenarios that measured answer times, by outcome,
+// and names the ones that did not pass (the medians are in report.html).
+func writeTiming(w io.Writer, run *Run, paint Paint) {
+	views := timingViews(run)
+	if len(views) == 0 {
+		return
+	}
+	var c Counts
+	for _, v := range views {
+		c.Add(v.Scenario.Outcome)
+	}
+	fmt.Fprintf(w, "\n%s: %d %s measured answer times: %s (medians in report.html, Timing uniformity)\n",
+		paint("bold", "Timing uniformity"), len(views), plural(len(views), "scenario", "scenarios"), c.text(paint))
+	for _, v := range views {
+		if v.Scenario.Outcome != Passed {
+			fmt.Fprintf(w, "  %s  %s  %s\n", paint(v.Scenario.Outcome.Class(), string(v.Scenario.Outcome)), v.Scenario.Location(), v.Scenario.Name)
+		}
+	}
 }

@@ -36,6 +36,16 @@ const (
 	NotRun Outcome = "not run"
 )
 
+// Class is the outcome's class for colour and CSS: "failed" for every
+// outcome that fails the run, else the outcome with dashes for spaces
+// ("failed-as-expected", "not-run").
+func (o Outcome) Class() string {
+	if o.IsFailure() {
+		return "failed"
+	}
+	return strings.ReplaceAll(string(o), " ", "-")
+}
+
 // IsFailure reports whether the outcome fails the run.
 func (o Outcome) IsFailure() bool { return o == Failed || o == KnownFailurePassed }
 
@@ -232,27 +242,33 @@ func (c Counts) Failures() int { return c.Failed + c.KnownFailurePassed }
 func (r *Run) Counts() Counts {
 	var c Counts
 	for _, s := range r.Scenarios {
-		c.Total++
-		switch s.Outcome {
-		case Passed:
-			c.Passed++
-		case Failed:
-			c.Failed++
-		case Skipped:
-			c.Skipped++
-		case FailedAsExpected:
-			c.FailedAsExpected++
-		case KnownFailurePassed:
-			c.KnownFailurePassed++
-		case Warning:
-			c.Warning++
-		case Deviation:
-			c.Deviation++
-		case NotRun:
-			c.NotRun++
-		}
+		c.Add(s.Outcome)
 	}
 	return c
+}
+
+// Add counts one scenario with outcome o (a console keeps a tally with it
+// while a run goes on).
+func (c *Counts) Add(o Outcome) {
+	c.Total++
+	switch o {
+	case Passed:
+		c.Passed++
+	case Failed:
+		c.Failed++
+	case Skipped:
+		c.Skipped++
+	case FailedAsExpected:
+		c.FailedAsExpected++
+	case KnownFailurePassed:
+		c.KnownFailurePassed++
+	case Warning:
+		c.Warning++
+	case Deviation:
+		c.Deviation++
+	case NotRun:
+		c.NotRun++
+	}
 }
 
 // Verdict is the run's one-word result: PASSED, FAILED, INTERRUPTED or EMPTY.

@@ -2,6 +2,7 @@ package reporting
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -33,6 +34,7 @@ type Summary struct {
 	Redacted       bool            `json:"redacted"`
 	Traffic        *SummaryTraffic `json:"traffic"`
 	Causes         []SummaryCause  `json:"failure_causes"`
+	Timing         []SummaryTiming `json:"timing"`
 	Matrix         []SummaryCell   `json:"matrix"`
 	Notes          []string        `json:"notes,omitempty"`
 }
@@ -78,6 +80,17 @@ type SummaryCause struct {
 	Scenarios   []string `json:"scenarios"` // "features/x.feature:12"
 }
 
+// SummaryTiming is one scenario that measured answer times (the timing
+// uniformity checks): its outcome, each class's median, and the text the
+// HTML report shows.
+type SummaryTiming struct {
+	Scenario string             `json:"scenario"` // "features/timing.feature:12"
+	Name     string             `json:"name"`
+	Outcome  string             `json:"outcome"`
+	Medians  map[string]float64 `json:"medians_ms"` // by class, e.g. "fails at the RSA padding"
+	Text     string             `json:"text"`
+}
+
 // SummaryCell is one covered cell of the status-code × endpoint matrix.
 type SummaryCell struct {
 	Code     int            `json:"code"`
@@ -103,6 +116,7 @@ func NewSummary(run *Run) Summary {
 		Redacted:       m.Redacted,
 		Traffic:        summaryTraffic(m),
 		Causes:         []SummaryCause{},
+		Timing:         summaryTiming(run),
 		Matrix:         []SummaryCell{},
 		Notes:          m.Notes,
 	}
@@ -146,6 +160,25 @@ func NewSummary(run *Run) Summary {
 		}
 	}
 	return s
+}
+
+// medianLine is a line of a timing table: "fails at the AES padding
+// median  10.01ms  (30 answers)" (package timing's Table).
+var medianLine = regexp.MustCompile(`(?m)^(.*?)\s+median\s+([0-9.]+)(ns|µs|us|ms|s)\s+\(\d+ answers\)`)
+
+func summaryTiming(run *Run) []SummaryTiming {
+	out := []SummaryTiming{}
+	for _, v := range timingViews(run) {
+		st := SummaryTiming{Scenario: v.Scenario.Location(), Name: v.Scenario.Name, Outcome: string(v.Scenario.Outcome),
+			Medians: map[string]float64{}, Text: v.Table}
+		for _, m := range medianLine.FindAllStringSubmatch(v.Table, -1) {
+			if d, err := time.ParseDuration(m[2] + m[3]); err == nil {
+				st.Medians[strings.TrimSpace(m[1])] = float64(d) / float64(time.Millisecond)
+			}
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // SummaryJSON renders summary.json.
