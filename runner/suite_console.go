@@ -26,7 +26,7 @@ func newRunConsole(stdout io.Writer, getenv func(string) string, format string) 
 		out:   stdout,
 		paint: console.Painter(console.ColorWanted(stdout, getenv)),
 		live:  console.Terminal(stdout),
-		width: console.Width(getenv),
+		width: console.Width(stdout, getenv),
 		steps: format == "pretty",
 	}
 }

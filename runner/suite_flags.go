@@ -67,8 +67,8 @@ repetition repeats another's payloads.
 
 Console: the target and profile first, then a line per finished scenario
 (n/N, elapsed, an estimate of the time left; on a terminal a live bar, in
-colour unless NO_COLOR is set), then one summary whose counts are the
-reports'. summary.json beside the reports holds the same, for machines.
+colour unless NO_COLOR is set; FORCE_COLOR=1 colours a CI log), then one
+summary whose counts are the reports'. summary.json beside the reports holds the same, for machines.
 
 Flags:
 `

@@ -36,6 +36,9 @@ func TestTerminalIsDecidedByTheWriter(t *testing.T) {
 	if Terminal(f) {
 		t.Error("a file is a terminal")
 	}
+	if !ColorWanted(f, env(map[string]string{"FORCE_COLOR": "1"})) || ColorWanted(f, env(map[string]string{"FORCE_COLOR": "1", "NO_COLOR": "1"})) {
+		t.Error("FORCE_COLOR colours a file unless NO_COLOR is set")
+	}
 }
 
 func TestPainter(t *testing.T) {
@@ -45,7 +48,8 @@ func TestPainter(t *testing.T) {
 	if got := Painter(true)("failed", "x"); got != "\x1b[31mx\x1b[0m" {
 		t.Errorf("colour: %q", got)
 	}
-	if Width(env(map[string]string{"COLUMNS": "132"})) != 132 || Width(env(nil)) != 80 || Width(env(map[string]string{"COLUMNS": "x"})) != 80 {
+	var buf bytes.Buffer
+	if Width(&buf, env(map[string]string{"COLUMNS": "132"})) != 132 || Width(&buf, env(nil)) != 80 || Width(&buf, env(map[string]string{"COLUMNS": "x"})) != 80 {
 		t.Error("Width does not read COLUMNS")
 	}
 }
@@ -86,7 +90,7 @@ func TestPlainLinesOnePerScenario(t *testing.T) {
 func TestLiveBarKeepsNotableLines(t *testing.T) {
 	c := &clock{t: time.Unix(1000, 0)}
 	var out bytes.Buffer
-	p := Start(&out, Options{Total: 3, Live: true, Now: c.now, Tick: -1, Width: 72})
+	p := Start(&out, Options{Total: 3, Live: true, Now: c.now, Tick: -1, Width: 100})
 	c.t = c.t.Add(2 * time.Second)
 	p.Scenario(scenario(1, reporting.Passed, ""))
 	failed := scenario(2, reporting.Failed, "")
@@ -95,8 +99,10 @@ func TestLiveBarKeepsNotableLines(t *testing.T) {
 	p.Scenario(failed)
 	p.Stop()
 	s := out.String()
-	if !strings.Contains(s, "\r\x1b[K2/3  0:02 ~0:01 left  failed     features/x.feature:2  scenario c — expected api-response-code 401, got api-response-code 200\n") {
-		t.Errorf("the failure is not a line of its own:\n%q", s)
+	// The reason is cut to the terminal's width: the line stays one line.
+	want := "\r\x1b[K2/3  0:02 ~0:01 left  failed     features/x.feature:2  scenario c — expected api-response-code 401…\n"
+	if !strings.Contains(s, want) || len([]rune(strings.Trim(want, "\r\x1b[K\n"))) != 99 {
+		t.Errorf("the failure is not a line of its own, cut to the width:\n%q", s)
 	}
 	if strings.Contains(s, "scenario b") {
 		t.Errorf("a pass got a line of its own on a terminal:\n%q", s)
@@ -109,7 +115,7 @@ func TestLiveBarKeepsNotableLines(t *testing.T) {
 	}
 	for _, line := range strings.Split(s, "\r") {
 		line = strings.TrimSuffix(strings.TrimPrefix(line, "\x1b[K"), "\x1b[K")
-		if i := strings.IndexByte(line, '\n'); i < 0 && len([]rune(line)) > 71 {
+		if i := strings.IndexByte(line, '\n'); i < 0 && len([]rune(line)) > 99 {
 			t.Errorf("the bar is wider than the terminal: %q", line)
 		}
 	}

@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -149,18 +150,43 @@ func (p *Progress) clock() (elapsed, left string) {
 	return elapsed, left
 }
 
-// line is one finished scenario: "  12/331  0:03 ~0:41 left  failed   features/x.feature:21  name — why".
+// line is one finished scenario: "  12/331  0:03 ~0:41 left  failed
+// features/x.feature:21  name — why". On a terminal the why is cut to the
+// width, so that a line stays one line; the summary has it whole.
 func (p *Progress) line(sc *reporting.Scenario) string {
 	paint := p.opts.Paint
 	elapsed, left := p.clock()
 	width := len(fmt.Sprint(p.opts.Total))
-	word := string(sc.Outcome)
 	head := fmt.Sprintf("%*d/%d  %s %s  ", width, p.done, p.opts.Total, elapsed, left)
-	text := head + paint(sc.Outcome.Class(), fmt.Sprintf("%-9s", word)) + "  " + sc.Location() + "  " + sc.Name
-	if why := shortWhy(sc); why != "" {
-		text += paint("dim", " — "+why)
+	word := fmt.Sprintf("%-9s", string(sc.Outcome))
+	rest := "  " + sc.Location() + "  " + sc.Name
+	why := shortWhy(sc)
+	if why != "" {
+		why = " — " + why
 	}
-	return text
+	if p.opts.Live { // one line: cut the reason, then the name, to the width
+		room := p.opts.Width - 1 - utf8.RuneCountInString(head+word)
+		rest, why = cut(rest, room), cut(why, room-utf8.RuneCountInString(rest))
+	}
+	text := head + paint(sc.Outcome.Class(), word) + rest
+	if why == "" {
+		return text
+	}
+	return text + paint("dim", why)
+}
+
+// cut shortens s to n runes, ending it with "…"; to nothing when there is
+// room for too little to read.
+func cut(s string, n int) string {
+	r := []rune(s)
+	switch {
+	case len(r) <= n:
+		return s
+	case n < 12:
+		return ""
+	default:
+		return string(r[:n-1]) + "…"
+	}
 }
 
 // writeSteps prints the scenario's steps, and the failing step's error,
@@ -225,8 +251,23 @@ func (p *Progress) clearBar() {
 	}
 }
 
+// whyRunes bounds the reason on a scenario's line: the summary has it whole.
+const whyRunes = 100
+
+// citation is a rule cited in parentheses, "(SPEC.md section 5's table)":
+// the summary cites it; the line has no room.
+var citation = regexp.MustCompile(`\s*\(SPEC\.md [^)]*\)`)
+
 // shortWhy is a few words on why a scenario did not simply pass.
 func shortWhy(sc *reporting.Scenario) string {
+	why := citation.ReplaceAllString(longWhy(sc), "")
+	if r := []rune(why); len(r) > whyRunes {
+		why = string(r[:whyRunes-1]) + "…"
+	}
+	return why
+}
+
+func longWhy(sc *reporting.Scenario) string {
 	switch sc.Outcome {
 	case reporting.Passed:
 		return ""

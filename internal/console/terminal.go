@@ -25,17 +25,29 @@ func Terminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// ColorWanted reports whether to colour what goes to w: a terminal, NO_COLOR
-// unset or empty (no-color.org), and a TERM other than "dumb".
+// ColorWanted reports whether to colour what goes to w: never when NO_COLOR
+// is set and not empty (no-color.org); always when FORCE_COLOR is (a CI
+// log that renders ANSI colours); else on a terminal whose TERM is not
+// "dumb".
 func ColorWanted(w io.Writer, getenv func(string) string) bool {
-	return Terminal(w) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	switch {
+	case getenv("NO_COLOR") != "":
+		return false
+	case getenv("FORCE_COLOR") != "" && getenv("FORCE_COLOR") != "0":
+		return true
+	default:
+		return Terminal(w) && getenv("TERM") != "dumb"
+	}
 }
 
-// Width is the terminal's width in columns: $COLUMNS when it is a number,
-// else 80. (The standard library cannot ask the terminal; a live line
-// shorter than the terminal is all that matters, and 80 is safe.)
-func Width(getenv func(string) string) int {
-	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n >= 40 {
+// Width is the width in columns of the terminal w is: what the terminal
+// says, else $COLUMNS when it is a number, else 80. The live bar is kept
+// shorter than it, so that it never wraps.
+func Width(w io.Writer, getenv func(string) string) int {
+	if n := terminalWidth(w); n >= 20 {
+		return n
+	}
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n >= 20 {
 		return n
 	}
 	return 80

@@ -36,8 +36,8 @@ type Cause struct {
 	Codes, Endpoints []string
 }
 
-// Heading is the requirement, or "in SPEC.md 5.4, SPEC.md 5.12" when the
-// expectations name their own rule; max > 0 cuts the list there.
+// Heading is the requirement, or "in scenarios of SPEC.md 5.4, 5.12" when
+// the expectations name their own rule; max > 0 cuts the list there.
 func (c *Cause) Heading(max int) string {
 	if c.Requirement != "" || len(c.Seen) == 0 {
 		return c.Requirement
@@ -48,7 +48,11 @@ func (c *Cause) Heading(max int) string {
 		more = fmt.Sprintf(" and %d more", len(seen)-max)
 		seen = seen[:max]
 	}
-	return "in " + strings.Join(seen, ", ") + more
+	list := strings.Join(seen, ", ")
+	if strings.HasPrefix(list, "SPEC.md ") {
+		list = "SPEC.md " + strings.ReplaceAll(list[len("SPEC.md "):], ", SPEC.md ", ", ")
+	}
+	return "in scenarios of " + list + more
 }
 
 // Count is how many scenarios failed for this cause.

@@ -63,7 +63,7 @@ func TestCausesGroupFailures(t *testing.T) {
 		t.Fatalf("%d causes, want 3", len(causes))
 	}
 	first := causes[0]
-	if first.Count() != 5 || first.Requirement != "" || first.Heading(0) != "in SPEC.md 5.3, SPEC.md 6.12" ||
+	if first.Count() != 5 || first.Requirement != "" || first.Heading(0) != "in scenarios of SPEC.md 5.3, 6.12" ||
 		first.Actual != `"IP NOT WHITELISTED"` || strings.Join(first.Endpoints, ",") != "enc-multicast,plain-dialer" || strings.Join(first.Codes, ",") != "401" {
 		t.Errorf("first cause: %d × %q, expected %q, actual %q, endpoints %v, codes %v", first.Count(), first.Heading(0), first.Expected, first.Actual, first.Endpoints, first.Codes)
 	}
