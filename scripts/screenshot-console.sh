@@ -32,8 +32,9 @@ trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/kairos" ./runner
 go build -o "$work/ansi2html" ./scripts/ansi2html
 
-# The misbehaving server on a port the kernel picks; its banner names the URL.
-"$work/kairos" serve --addr 127.0.0.1:0 --fault "$fault" --quiet >"$work/serve.log" 2>&1 &
+# The misbehaving server on a port the kernel picks; its banner names the
+# URL, and it exports a ready profile for itself.
+"$work/kairos" serve --addr 127.0.0.1:0 --fault "$fault" --quiet --export "$work/export" >"$work/serve.log" 2>&1 &
 server=$!
 url=
 for _ in $(seq 100); do
@@ -43,14 +44,25 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || { echo "screenshot-console: the server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 
+# The profile as QA would write it for staging: named, and without one
+# role (its scenarios are skipped, with the reason).
+profile=$work/export/acme-staging.yaml
+awk -v name="${PROFILE_NAME:-acme-staging}" '
+	/^name:/ { print "name: " name; next }
+	/^  no-did-multicast:/ { skip = 1; next }
+	skip && /^  [a-z]/ { skip = 0 }
+	skip && /^[a-z]/ { skip = 0 }
+	!skip { print }
+' "$work/export/profile.yaml" >"$profile"
+
 # FORCE_COLOR: the colours a terminal would get, in a file.
 set +e
-FORCE_COLOR=1 COLUMNS=120 "$work/kairos" --target "$url" --tags "$tags" \
+FORCE_COLOR=1 COLUMNS=120 "$work/kairos" --profile "$profile" --tags "$tags" \
 	--reports "$out/reports" >"$out/console.log" 2>&1
 code=$?
 set -e
 echo "screenshot-console: the run exited $code"
-"$work/ansi2html" -title "kairos --target $url --tags '$tags'   (server fault: $fault)" \
+"$work/ansi2html" -title "kairos --profile acme-staging.yaml --tags '$tags'   (server fault: $fault)" \
 	<"$out/console.log" >"$out/console.html"
 
 shot() { # shot PAGE PNG WIDTHxHEIGHT
@@ -69,11 +81,11 @@ shot "$out/reports/report.html" "$out/report.png" "1400x2600"
 if command -v tmux >/dev/null; then
 	session=kairos-shot-$$
 	tmux new-session -d -s "$session" -x 130 -y 40 \
-		"'$work/kairos' --target '$url' --reports '$work/live-reports'; sleep 60"
+		"'$work/kairos' --profile '$profile' --reports '$work/live-reports'; sleep 60"
 	sleep "${LIVE_AFTER:-4}"
 	tmux capture-pane -e -p -t "$session" >"$work/live.ans"
 	tmux kill-session -t "$session"
-	"$work/ansi2html" -title "kairos --target $url, on a terminal, mid-run   (server fault: $fault)" \
+	"$work/ansi2html" -title "kairos --profile acme-staging.yaml, on a terminal, mid-run   (server fault: $fault)" \
 		<"$work/live.ans" >"$out/console-live.html"
 	shot "$out/console-live.html" "$out/console-live.png" "1250x820"
 fi

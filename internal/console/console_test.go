@@ -100,7 +100,7 @@ func TestLiveBarKeepsNotableLines(t *testing.T) {
 	p.Stop()
 	s := out.String()
 	// The reason is cut to the terminal's width: the line stays one line.
-	want := "\r\x1b[K2/3  0:02 ~0:01 left  failed     features/x.feature:2  scenario c — expected api-response-code 401…\n"
+	want := "\r\x1b[K2/3  0:02 ~0:01 left  failed     features/x.feature:2  scenario c — got api-response-code 200, exp…\n"
 	if !strings.Contains(s, want) || len([]rune(strings.Trim(want, "\r\x1b[K\n"))) != 99 {
 		t.Errorf("the failure is not a line of its own, cut to the width:\n%q", s)
 	}

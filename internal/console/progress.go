@@ -281,7 +281,9 @@ func longWhy(sc *reporting.Scenario) string {
 			v := reporting.SplitError(st.Error)
 			if len(v.Mismatches) > 0 {
 				m := v.Mismatches[0]
-				return "expected " + firstLine(m.Expected) + ", got " + firstLine(m.Actual)
+				// What came back first: when the line is cut, the
+				// expectation (in the summary whole) goes, not the answer.
+				return "got " + firstLine(m.Actual) + ", expected " + firstLine(m.Expected)
 			}
 			return firstLine(st.Error)
 		}
