@@ -70,7 +70,7 @@ Feature: Status codes on the encrypted multicast endpoint
 
 // sampleCucumber runs sampleFeature through godog and returns its cucumber
 // JSON: the tests read what godog v0.16 really writes, not a guess of it.
-func sampleCucumber(t *testing.T) []byte {
+func sampleCucumber(t testing.TB) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	suite := godog.TestSuite{
