@@ -123,24 +123,25 @@ func InitializeScenario(sc *godog.ScenarioContext) {
 }
 
 func setUp() (*steps.Suite, *target.Target, error) {
-	cfg := steps.Config{Redact: os.Getenv(envRedact) != "false"}
+	var timeout time.Duration // 0: steps.DefaultRequestTimeout
 	if v := os.Getenv(envRequestTimeout); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
 			return nil, nil, fmt.Errorf("%s=%q: want a positive duration such as 20s", envRequestTimeout, v)
 		}
-		cfg.RequestTimeout = d
+		timeout = d
 	}
 	tg, err := target.Resolve(target.Options{
 		Profile: os.Getenv(envProfile), URL: os.Getenv(envTarget), ProfileName: envProfile, URLName: envTarget,
-		Client: target.ClientOptions{Timeout: cfg.RequestTimeout},
+		Client: target.ClientOptions{Timeout: timeout},
 		Server: refserver.Options{KeyBits: inProcessKeyBits},
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg.Profile, cfg.HTTPClient, cfg.Now, cfg.AdvanceClock = tg.Profile, tg.HTTPClient, tg.Now, tg.AdvanceClock
-	s, err := steps.New(cfg)
+	run := tg.StepsConfig()
+	run.Redact, run.RequestTimeout = os.Getenv(envRedact) != "false", timeout
+	s, err := steps.New(run)
 	if err != nil {
 		tg.Close()
 		return nil, nil, err

@@ -10,25 +10,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/httpserve"
 	"github.com/kairos-conformance/kairos-conformance/internal/localca"
-	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
-)
-
-// Timeouts of the standalone server. Writes allow for generateKeyPair,
-// which makes a 4096-bit key (seconds on a slow machine).
-const (
-	serveReadHeaderTimeout = 10 * time.Second
-	serveReadTimeout       = 30 * time.Second
-	serveWriteTimeout      = protocol.KeyGenerationTimeout + 15*time.Second
-	serveIdleTimeout       = 120 * time.Second
-	serveShutdownTimeout   = 10 * time.Second
 )
 
 // serveConfig is what `runner serve` was asked to do.
@@ -174,14 +163,6 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return exitUsage
 		}
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: serveReadHeaderTimeout,
-		ReadTimeout:       serveReadTimeout,
-		WriteTimeout:      serveWriteTimeout,
-		IdleTimeout:       serveIdleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
 	printBanner(stdout, url, world, cfg.showSecrets, cfg.fault)
 	if exported != "" {
 		fmt.Fprint(stdout, exportSummary(exported, cfg.tls))
@@ -191,27 +172,21 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "WARNING: fault %s is on: this server is deliberately WRONG (%s). Use it only to check that a test suite notices.\n",
 			cfg.fault.Name(), cfg.fault.Description())
 	}
-	return serveUntilDone(ctx, srv, ln, stdout, stderr)
+	return serveUntilDone(ctx, httpserve.Start(ln, handler, slog.NewLogLogger(logger.Handler(), slog.LevelWarn)), stdout, stderr)
 }
 
 // serveUntilDone serves until ctx ends, then shuts down gracefully.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, stdout, stderr io.Writer) int {
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+func serveUntilDone(ctx context.Context, srv *httpserve.Server, stdout, stderr io.Writer) int {
 	select {
-	case err := <-served:
-		fmt.Fprintf(stderr, "runner serve: %v\n", err)
+	case <-srv.Done():
+		fmt.Fprintf(stderr, "runner serve: %v\n", srv.Err())
 		return exitUsage
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		srv.Close()
+	if err := srv.Stop(); err != nil {
 		fmt.Fprintf(stderr, "runner serve: shutting down: %v\n", err)
 		return exitFailure
 	}
-	<-served
 	fmt.Fprintln(stdout, "Kairos reference server stopped")
 	return exitOK
 }

@@ -6,12 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 )
 
@@ -29,27 +29,10 @@ type suiteCommand struct {
 	runSuite runSuiteFunc
 }
 
-// suiteRequest is one run as the suite package is asked for it.
-type suiteRequest struct {
-	target       *target.Target
-	featureFS    fs.FS    // holds featurePaths
-	featurePaths []string // "features/x.feature", or "features/x.feature:LINE" per scenario
-	tags         string
-	concurrency  int
-	timeout      time.Duration
-	seed         int64
-	runID        string // "": the suite draws one
-	redact       bool
-	pacing       runPacing // the run's limiter and call budget, shared with the preflight
-	// onScenario is called as each scenario finishes, never concurrently,
-	// with a Cucumber JSON document holding it alone (suite.Config).
-	onScenario func(cucumberJSON []byte)
-}
-
 // runSuiteFunc runs the scenarios and returns godog's cucumber JSON: partial
 // when ctx was cancelled, and still valid JSON. godogFailed reports godog's
 // own verdict, which the runner checks its judgement against.
-type runSuiteFunc func(ctx context.Context, req suiteRequest) (cucumberJSON []byte, godogFailed bool, err error)
+type runSuiteFunc func(ctx context.Context, cfg suite.Config) (cucumberJSON []byte, godogFailed bool, err error)
 
 func (c suiteCommand) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseSuiteFlags(args, c.getenv, stderr)
@@ -106,7 +89,7 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	out.header(header, len(sel.selected), cfg.reportsDir, redactor)
 	note, err := "", pace.limiter.Wait(ctx) // the probe is a request like any other
 	if err == nil {
-		note, err = probeTarget(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
+		note, err = tgt.Probe(ctx, cfg.timeout)
 	}
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "runner: %s\n", redactor.String(err.Error()))
@@ -168,10 +151,12 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 	if t.probed { // else interrupted while probing: nothing ran, the reports say so
 		onScenario := t.console.start(ctx, meta, len(sel.selected), judging)
 		var runErr error
-		cucumber, godogFailed, runErr = c.runSuite(ctx, suiteRequest{
-			target: t.tgt, featureFS: sel.source.fsys, featurePaths: sel.paths, tags: cfg.tags,
-			concurrency: cfg.concurrency, timeout: cfg.timeout, seed: seed, runID: runID, redact: cfg.redact,
-			onScenario: onScenario, pacing: t.pace,
+		stepsCfg := t.tgt.StepsConfig() // nil AdvanceClock unless the server runs in-process
+		stepsCfg.RequestTimeout, stepsCfg.Redact, stepsCfg.RunID = cfg.timeout, cfg.redact, runID
+		stepsCfg.Limiter, stepsCfg.Budget = t.pace.limiter, t.pace.budget
+		cucumber, godogFailed, runErr = c.runSuite(ctx, suite.Config{
+			Steps: stepsCfg, FeatureFS: sel.source.fsys, FeaturePaths: sel.paths, Tags: cfg.tags,
+			Concurrency: cfg.concurrency, Seed: seed, OnScenario: onScenario,
 		})
 		t.console.stop()
 		if runErr != nil && ctx.Err() == nil {

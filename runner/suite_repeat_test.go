@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
 // recordingSuite runs the real suite, records each repetition's seed and
@@ -21,10 +23,10 @@ type recordingSuite struct {
 	failAt int
 }
 
-func (r *recordingSuite) run(ctx context.Context, req suiteRequest) ([]byte, bool, error) {
+func (r *recordingSuite) run(ctx context.Context, req suite.Config) ([]byte, bool, error) {
 	r.mu.Lock()
-	r.seeds = append(r.seeds, req.seed)
-	r.runIDs = append(r.runIDs, req.runID)
+	r.seeds = append(r.seeds, req.Seed)
+	r.runIDs = append(r.runIDs, req.Steps.RunID)
 	n := len(r.seeds)
 	r.mu.Unlock()
 	cucumber, failed, err := runConformanceSuite(ctx, req)

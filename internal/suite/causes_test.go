@@ -66,10 +66,7 @@ func TestFailuresGroupByCause(t *testing.T) {
 			tg := startReference(t, fault)
 			ctx, cancel := runContext(t)
 			defer cancel()
-			res, err := suite.Run(ctx, suite.Config{
-				Profile: tg.Profile, Tags: c.tags, Redact: true,
-				HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
-			})
+			res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: c.tags})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -35,8 +35,7 @@ func TestOnScenarioMatchesTheReport(t *testing.T) {
 	var live []*reporting.Scenario
 	var inCallback atomic.Int32
 	res, err := suite.Run(ctx, suite.Config{
-		Profile: &p, Tags: "@status-207,@status-200", Redact: true, Concurrency: 4,
-		HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
+		Steps: redacted(tg, &p), Tags: "@status-207,@status-200", Concurrency: 4,
 		OnScenario: func(doc []byte) {
 			if inCallback.Add(1) != 1 {
 				t.Error("OnScenario called concurrently")

@@ -133,10 +133,7 @@ func TestFaultMatrix(t *testing.T) {
 		subset := subsetFor(f)
 		tg := startMatrixReference(t, f)
 		ctx, cancel := runContext(t)
-		res, err := suite.Run(ctx, suite.Config{
-			Profile: tg.Profile, Tags: subset, Redact: true,
-			HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
-		})
+		res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: subset})
 		cancel()
 		tg.Close()
 		if err != nil {

@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/steps"
 )
 
 // testKeyBits is the size of keys the in-process server makes for
@@ -63,4 +65,15 @@ func statusCounts(scenarios []*reporting.Scenario) string {
 	}
 	sort.Strings(parts)
 	return fmt.Sprintf("%d scenarios: %s", len(scenarios), strings.Join(parts, ", "))
+}
+
+// redacted is what the steps need to run against tg, redacting; prof, when
+// set, replaces tg's profile.
+func redacted(tg *target.Target, prof *profile.Profile) steps.Config {
+	c := tg.StepsConfig()
+	c.Redact = true
+	if prof != nil {
+		c.Profile = prof
+	}
+	return c
 }

@@ -32,8 +32,7 @@ func TestSkipReasons(t *testing.T) {
 	ctx, cancel := runContext(t)
 	defer cancel()
 	res, err := suite.Run(ctx, suite.Config{
-		Profile: &p, Tags: "@status-207,@endpoint-generatekeypair,@endpoint-pull", Redact: true,
-		HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
+		Steps: redacted(tg, &p), Tags: "@status-207,@endpoint-generatekeypair,@endpoint-pull",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +82,7 @@ func TestCancelledRunStillReports(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res, err := suite.Run(ctx, suite.Config{Profile: tg.Profile, Redact: true, HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock})
+	res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +135,7 @@ func TestOneScenarioByLine(t *testing.T) {
 		{FeatureFS: features.Embedded, FeaturePaths: []string{fmt.Sprintf("features/transport.feature:%d", line)}},
 	} {
 		ctx, cancel := runContext(t)
-		cfg.Profile, cfg.HTTPClient = tg.Profile, tg.HTTPClient
+		cfg.Steps.Profile, cfg.Steps.HTTPClient = tg.Profile, tg.HTTPClient
 		res, err := suite.Run(ctx, cfg)
 		cancel()
 		if err != nil {

@@ -25,10 +25,7 @@ func runWholeSuite(t *testing.T, faultName string, knobs func(*protocol.MessageC
 	}
 	ctx, cancel := runContext(t)
 	defer cancel()
-	res, err := suite.Run(ctx, suite.Config{
-		Profile: &prof, Redact: true,
-		HTTPClient: tg.HTTPClient, Now: tg.Now, AdvanceClock: tg.AdvanceClock,
-	})
+	res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, &prof)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,18 +19,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
-	"time"
 
 	"github.com/cucumber/godog"
 
 	"github.com/kairos-conformance/kairos-conformance/features"
-	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
-	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
-	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/steps"
 )
 
@@ -49,14 +44,17 @@ const (
 
 // Config configures one run.
 type Config struct {
-	// Profile is the target: Profile.Target is the base URL. Required.
-	Profile *profile.Profile
+	// Steps is what the scenarios need: the target's profile (required),
+	// HTTP client and clock, the request timeout, redaction, pacing. It is
+	// handed to steps.New as it is; target.Target.StepsConfig fills the
+	// target's part.
+	Steps steps.Config
 	// FeaturePaths are feature files or directories, or "file.feature:LINE"
 	// for one scenario: paths on disk, or in FeatureFS when it is set.
 	// Empty: features/ (package features' Source when FeatureFS is nil:
 	// the repository's directory, found by walking up to its go.mod, or
 	// outside the repository the copy embedded in the binary). Scenarios
-	// tagged @client are always excluded.
+	// tagged ClientTag are always excluded.
 	FeaturePaths []string
 	// FeatureFS, when set, holds FeaturePaths (slash-separated, as
 	// fs.ValidPath has them); godog's URIs are those paths.
@@ -66,13 +64,9 @@ type Config struct {
 	Tags string
 	// Concurrency is how many scenarios run at once (0: 4).
 	Concurrency int
-	// RequestTimeout bounds each HTTP exchange (0: 10s).
-	RequestTimeout time.Duration
 	// Seed orders the scenarios: 0 file order, -1 a random seed, anything
 	// else that seed (godog shuffles the scenarios within each feature).
 	Seed int64
-	// Redact masks secrets and phone numbers in attachments and errors.
-	Redact bool
 	// OnScenario, when set, is called as each scenario finishes, never
 	// concurrently, with a Cucumber JSON document holding that scenario
 	// alone (the shape of the run's report, attachments included), and
@@ -85,24 +79,6 @@ type Config struct {
 	Format string
 	// Colors keeps ANSI colours in the console output.
 	Colors bool
-	// HTTPClient sends the requests (nil: a default client).
-	HTTPClient *http.Client
-	// Now is the harness's clock for start-times (nil: time.Now).
-	Now func() time.Time
-	// AdvanceClock moves the target's clock and Now forward; only an
-	// in-process reference server can offer it (nil: the @clock scenario
-	// is skipped with a reason).
-	AdvanceClock func(time.Duration)
-	// FixturesDir holds payloads/ and vectors/ (empty: the repository's,
-	// or outside a repository the copy embedded in the binary).
-	FixturesDir string
-	// RunID makes client-identifiers unique across runs (empty: random).
-	RunID string
-	// Limiter paces every request and Budget counts (and caps) the calls
-	// the target accepts; share the run's with its preflight (nil: made
-	// from the profile's knobs).
-	Limiter *pacing.Limiter
-	Budget  *callbudget.Budget
 }
 
 // Result is what a run produced.
@@ -116,8 +92,8 @@ type Result struct {
 // Run runs the suite. An error means the run could not be made (bad
 // config, no features); a failed scenario is Result.Status 1, not an error.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	if cfg.Profile == nil {
-		return nil, errors.New("suite: Config.Profile is required")
+	if cfg.Steps.Profile == nil {
+		return nil, errors.New("suite: Config.Steps.Profile is required")
 	}
 	paths, fsys := cfg.FeaturePaths, cfg.FeatureFS
 	if len(paths) == 0 {
@@ -153,11 +129,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if concurrency <= 0 {
 		concurrency = DefaultConcurrency
 	}
-	st, err := steps.New(steps.Config{
-		Profile: cfg.Profile, RequestTimeout: cfg.RequestTimeout, Redact: cfg.Redact,
-		HTTPClient: cfg.HTTPClient, Now: cfg.Now, AdvanceClock: cfg.AdvanceClock,
-		FixturesDir: cfg.FixturesDir, RunID: cfg.RunID, Limiter: cfg.Limiter, Budget: cfg.Budget,
-	})
+	st, err := steps.New(cfg.Steps)
 	if err != nil {
 		return nil, fmt.Errorf("suite: %w", err)
 	}

@@ -1,26 +1,13 @@
 package target
 
 import (
-	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/httpserve"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
-)
-
-// Timeouts of the in-process server. Writes allow for generateKeyPair,
-// which makes a 4096-bit key unless Options.KeyBits says otherwise, for as
-// long as the harness waits for it.
-const (
-	embeddedReadHeaderTimeout = 10 * time.Second
-	embeddedReadTimeout       = 30 * time.Second
-	embeddedWriteTimeout      = protocol.KeyGenerationTimeout + 15*time.Second
-	embeddedIdleTimeout       = time.Minute
-	embeddedShutdownTimeout   = 5 * time.Second
 )
 
 // StartEmbedded serves world with a reference server on a free loopback
@@ -54,18 +41,7 @@ func StartEmbedded(world *refserver.World, server refserver.Options, client Clie
 		ln.Close()
 		return nil, err
 	}
-	hs := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: embeddedReadHeaderTimeout,
-		ReadTimeout:       embeddedReadTimeout,
-		WriteTimeout:      embeddedWriteTimeout,
-		IdleTimeout:       embeddedIdleTimeout,
-	}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		hs.Serve(ln) // always an error; after Shutdown, http.ErrServerClosed
-	}()
+	srv := httpserve.Start(ln, handler, nil)
 	return &Target{
 		URL:          base,
 		Profile:      prof,
@@ -73,14 +49,7 @@ func StartEmbedded(world *refserver.World, server refserver.Options, client Clie
 		HTTPClient:   hc,
 		Now:          clock.Now,
 		AdvanceClock: clock.Advance,
-		stop: func() {
-			ctx, cancel := context.WithTimeout(context.Background(), embeddedShutdownTimeout)
-			defer cancel()
-			if hs.Shutdown(ctx) != nil {
-				hs.Close() // requests still running after the grace period
-			}
-			<-served
-		},
+		stop:         func() { srv.Stop() },
 	}, nil
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/steps"
 )
 
 // Options say where to aim a run.
@@ -63,6 +64,13 @@ type Target struct {
 
 	closeOnce sync.Once
 	stop      func()
+}
+
+// StepsConfig is the target's part of what the steps need: its profile,
+// HTTP client and clock. The caller adds the run's own settings (timeout,
+// redaction, pacing) before handing it to steps.New or suite.Run.
+func (t *Target) StepsConfig() steps.Config {
+	return steps.Config{Profile: t.Profile, HTTPClient: t.HTTPClient, Now: t.Now, AdvanceClock: t.AdvanceClock}
 }
 
 // Close closes the client's idle connections and stops an in-process

@@ -1,4 +1,4 @@
-package main
+package target
 
 import (
 	"context"
@@ -15,23 +15,23 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
-// errUnreachable is an infrastructure failure: no scenario could judge
-// anything, so the run stops with one message instead of a failure each.
-var errUnreachable = errors.New("unreachable")
+// ErrUnreachable is an infrastructure failure: no scenario could judge
+// anything, so a run stops with one message instead of a failure each.
+var ErrUnreachable = errors.New("unreachable")
 
-// probeTarget sends one harmless request before the run (POST {} to the
-// encrypted multicast endpoint: any Kairos server answers 400, and nothing
-// is created or checksummed) to tell an infrastructure problem from a
-// conformance one.
+// Probe sends one harmless request before a run (POST {} to the encrypted
+// multicast endpoint: any Kairos server answers 400, and nothing is created
+// or checksummed) to tell an infrastructure problem from a conformance one.
 //
 //   - No connection (refused, DNS, dial timeout) or a TLS failure: an error
-//     wrapping errUnreachable. Every scenario would fail the same way, so the
-//     run stops with one message and exit 2.
+//     wrapping ErrUnreachable. Every scenario would fail the same way, so the
+//     run stops with one message.
 //   - A connection but no answer within the timeout: a note, and the run
 //     goes on. That is the target's behaviour under test; each request's
 //     deadline fires, and the reports say what happened.
 //   - Any HTTP answer, whatever its status: reachable.
-func probeTarget(ctx context.Context, client *http.Client, baseURL string, timeout time.Duration) (note string, err error) {
+func (t *Target) Probe(ctx context.Context, timeout time.Duration) (note string, err error) {
+	client, baseURL := t.HTTPClient, t.URL
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	connected := false
@@ -56,9 +56,9 @@ func probeTarget(ctx context.Context, client *http.Client, baseURL string, timeo
 	case connected:
 		return fmt.Sprintf("target %s accepted a connection but did not answer within %s; running anyway: expect every request to time out", baseURL, timeout), nil
 	case isTLSError(err):
-		return "", fmt.Errorf("target %s: %w: TLS handshake failed: %v (set tls.ca-file in the profile, or tls.insecure-skip-verify for a test server)", baseURL, errUnreachable, unwrapURLError(err))
+		return "", fmt.Errorf("target %s: %w: TLS handshake failed: %v (set tls.ca-file in the profile, or tls.insecure-skip-verify for a test server)", baseURL, ErrUnreachable, unwrapURLError(err))
 	default:
-		return "", fmt.Errorf("target %s is %w: %v", baseURL, errUnreachable, unwrapURLError(err))
+		return "", fmt.Errorf("target %s is %w: %v", baseURL, ErrUnreachable, unwrapURLError(err))
 	}
 }
 
