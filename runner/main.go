@@ -37,12 +37,15 @@ func subcommands() map[string]subcommand {
 		"certify-client": runCertifyClient,
 		"client-send":    runClientSend,
 		"check-profile":  runCheckProfile,
+		"merge-reports":  runMergeReports,
 	}
 }
 
 const usage = `usage: runner [run] [flags]        run the conformance suite (default: against the embedded reference server)
        runner check-profile --profile FILE [--target URL]
                                      check every mapped role's credentials, placing no call
+       runner merge-reports --reports OUT DIR...
+                                     merge the reports of --shard I/N runs into one run's
        runner serve [flags]          serve the reference Kairos server
        runner envelope seal|open|keygen [flags]
        runner certify-client --client-cmd COMMAND [flags]

@@ -70,6 +70,12 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 		return exitUsage
 	}
 	defer tgt.Close()
+	if cfg.shard != nil {
+		if err := shareBudgets(&tgt.Profile.Knobs, *cfg.shard); err != nil {
+			fmt.Fprintf(stderr, "runner: %v\n", err)
+			return exitUsage
+		}
+	}
 	pace, err := newPacing(tgt)
 	if err != nil {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
@@ -184,6 +190,9 @@ func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta
 		return exitUsage
 	}
 	paths, err := reporting.WriteReports(cfg.reportsDir, run)
+	if err == nil && cfg.shard != nil {
+		err = writeShardManifest(cfg, sel, run.Meta, cause)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "runner: %v\n", err)
 	}

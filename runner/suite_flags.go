@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/shard"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
@@ -30,8 +31,9 @@ type suiteConfig struct {
 	reportsDir   string
 	redact       bool
 	format       string
-	featuresDir  string // empty: features/ of the repository, or the embedded copy
-	noPreflight  bool   // skip the credentials check before the scenarios
+	featuresDir  string      // empty: features/ of the repository, or the embedded copy
+	noPreflight  bool        // skip the credentials check before the scenarios
+	shard        *shard.Spec // nil: the whole selection
 }
 
 // Environment variables that stand in for --target and --profile, so that
@@ -99,10 +101,18 @@ func parseSuiteFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.format, "format", "progress", "console while running: progress (a line per finished scenario; on a terminal, a live bar) or pretty (each scenario's steps too)")
 	fs.StringVar(&cfg.featuresDir, "features", "", "`directory` of feature files (default: the repository's features/; outside the repository, the copy built into this binary)")
 	fs.BoolVar(&cfg.noPreflight, "no-preflight", false, "skip the preflight: the check, before any scenario, that every mapped role's credentials work (runner check-profile runs it alone)")
+	shardSpec := fs.String("shard", "", "run slice `I/N` of the selection (1/4 ... 4/4: a CI matrix of 4), and write shard.json for runner merge-reports")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	cfg.redact = !*noRedact
+	if *shardSpec != "" {
+		s, err := shard.Parse(*shardSpec)
+		if err != nil {
+			return cfg, fmt.Errorf("--shard: %w", err)
+		}
+		cfg.shard = &s
+	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (flags only; run \"runner run -h\")", fs.Arg(0))
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/features"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/shard"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
@@ -33,6 +34,17 @@ type selection struct {
 	// "path:line" per selected scenario when --name selects (godog cannot).
 	paths []string
 	known *reporting.KnownFailing
+	// knownText is the --known-failing file's text, for a slice's manifest.
+	knownText string
+	// whole is the selection before --shard took its slice.
+	whole wholeSelection
+}
+
+// wholeSelection is what every slice of a selection shares.
+type wholeSelection struct {
+	fingerprint string
+	units       int
+	scenarios   int
 }
 
 func prepareSelection(cfg suiteConfig) (selection, error) {
@@ -61,6 +73,11 @@ func prepareSelection(cfg suiteConfig) (selection, error) {
 	if cfg.name != nil {
 		sel.paths = suite.FeaturePathsOf(sel.selected)
 	}
+	if cfg.shard != nil {
+		if err := sel.takeSlice(*cfg.shard); err != nil {
+			return sel, err
+		}
+	}
 	if cfg.knownFailing != "" {
 		data, err := os.ReadFile(cfg.knownFailing)
 		if err != nil {
@@ -69,6 +86,7 @@ func prepareSelection(cfg suiteConfig) (selection, error) {
 		if sel.known, err = reporting.ParseKnownFailing(cfg.knownFailing, data); err != nil {
 			return sel, err
 		}
+		sel.knownText = string(data)
 		names := make([]string, len(all))
 		for i, s := range all {
 			names[i] = s.FullName()
@@ -122,4 +140,32 @@ func writeList(w io.Writer, selected []suite.ScenarioInfo) {
 		fmt.Fprintf(w, "%-*s  %s  %s\n", width, s.URI+":"+strconv.Itoa(s.Line), s.Name, strings.Join(s.Tags, " "))
 	}
 	fmt.Fprintf(w, "%d scenarios\n", len(selected))
+}
+
+// takeSlice narrows the selection to slice s of it (see package shard): the
+// scenarios of its units, selected by godog's "path:line" paths.
+func (sel *selection) takeSlice(s shard.Spec) error {
+	units := make([]shard.Unit, len(sel.selected))
+	for i, sc := range sel.selected {
+		units[i] = shard.Unit{URI: sc.URI, Line: sc.ScenarioLine}
+	}
+	sorted := shard.Units(units)
+	sel.whole = wholeSelection{fingerprint: shard.Fingerprint(sorted), units: len(sorted), scenarios: len(sel.selected)}
+	if len(sorted) < s.Total {
+		return fmt.Errorf("--shard %s: the selection has %d scenarios (Scenario Outlines count once), too few for %d slices: use at most %d",
+			s, len(sorted), s.Total, len(sorted))
+	}
+	mine := map[shard.Unit]bool{}
+	for _, u := range s.Select(sorted) {
+		mine[u] = true
+	}
+	var kept []suite.ScenarioInfo
+	for _, sc := range sel.selected {
+		if mine[shard.Unit{URI: sc.URI, Line: sc.ScenarioLine}] {
+			kept = append(kept, sc)
+		}
+	}
+	sel.selected = kept
+	sel.paths = suite.FeaturePathsOf(kept)
+	return nil
 }
