@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -65,8 +64,20 @@ func TestFourShardsMergedEqualOneRun(t *testing.T) {
 	if gotCode != wantCode {
 		t.Errorf("merge-reports: Expected exit %d (the unsharded run's), Actual %d\n%s\n%s", wantCode, gotCode, tail(gotOut, 20), stderr)
 	}
-	if w, g := countsLine(wantOut), countsLine(gotOut); w == "" || w != g {
-		t.Errorf("counts:\nunsharded: %s\nmerged:    %s", w, g)
+	wantSum, gotSum := summaryOf(t, whole), summaryOf(t, merged)
+	for _, field := range []string{"verdict", "counts", "text", "failure_causes", "matrix", "strictness", "redacted"} {
+		if w, g := string(wantSum[field]), string(gotSum[field]); w == "" || w != g {
+			t.Errorf("summary.json %s:\nunsharded: %.500s\nmerged:    %.500s", field, w, g)
+		}
+	}
+	var wantTraffic, gotTraffic struct {
+		Requests      int `json:"requests"`
+		AcceptedCalls int `json:"accepted_calls"`
+	}
+	json.Unmarshal(wantSum["traffic"], &wantTraffic)
+	json.Unmarshal(gotSum["traffic"], &gotTraffic)
+	if wantTraffic != gotTraffic || wantTraffic.Requests == 0 {
+		t.Errorf("summary.json traffic: unsharded %+v, the slices together %+v", wantTraffic, gotTraffic)
 	}
 	want, got := junitVerdicts(t, whole), junitVerdicts(t, merged)
 	if len(want) == 0 {
@@ -135,13 +146,18 @@ func countOf(t *testing.T, list string) int {
 	return n
 }
 
-// countsLine is the summary's "N scenarios in T: ..." line without T.
-func countsLine(out string) string {
-	m := regexp.MustCompile(`(?m)^(\d+ scenarios) in [^:]+(: .*)$`).FindStringSubmatch(out)
-	if m == nil {
-		return ""
+// summaryOf reads a reports directory's summary.json, field by field.
+func summaryOf(t *testing.T, dir string) map[string]json.RawMessage {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, reporting.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return m[1] + m[2]
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // junitVerdicts maps "file:line name" to the testcase's verdict as JUnit

@@ -191,7 +191,7 @@ func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta
 	}
 	paths, err := reporting.WriteReports(cfg.reportsDir, run)
 	if err == nil && cfg.shard != nil {
-		err = writeShardManifest(cfg, sel, run.Meta, cause)
+		err = writeShardManifest(cfg, sel, run.Meta, judging.InterruptCause)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "runner: %v\n", err)

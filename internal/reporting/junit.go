@@ -67,7 +67,12 @@ type junitSkipped struct {
 
 // JUnitXML renders the run as one JUnit XML document.
 func JUnitXML(run *Run) ([]byte, error) {
+	// The profile's name titles the document, as it titles report.html,
+	// so that CI shows which target the results are of.
 	root := junitSuites{Name: "kairos-conformance"}
+	if run.Meta.ProfileName != "" {
+		root.Name += ": " + run.Meta.ProfileName
+	}
 	var suites []*junitSuite
 	byFeature := map[string]*junitSuite{}
 	suiteTime := map[*junitSuite]time.Duration{}

@@ -196,3 +196,18 @@ func TestWriteReportsIsAtomic(t *testing.T) {
 		t.Errorf("reports directory holds %v: a temporary file was left behind", names)
 	}
 }
+
+// The profile's name titles junit.xml as it titles report.html.
+func TestJUnitTitledByProfileName(t *testing.T) {
+	run := buildSample(t, Options{})
+	for name, want := range map[string]string{"": `<testsuites name="kairos-conformance"`, "phonon-staging": `<testsuites name="kairos-conformance: phonon-staging"`} {
+		run.Meta.ProfileName = name
+		data, err := JUnitXML(run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("profile name %q: Expected %s, Actual %.200s", name, want, data)
+		}
+	}
+}
