@@ -3,7 +3,11 @@ package kairosconformance
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -75,6 +79,41 @@ func TestGodogCLISkipsClientScenarios(t *testing.T) {
 		}
 		if got := strings.Join(sc.AttachmentTexts("skip-reason"), "\n"); sc.Status != "skipped" || got != clientSkipReason {
 			t.Errorf("%s: %s %s, skip-reason %q; want skipped, %q", sc.ID(), sc.Status, sc.FirstError(), got, clientSkipReason)
+		}
+	}
+}
+
+// TestGodogCLIContextsAreExported: the godog CLI builds a runner from this
+// package's functions that take a *godog.ScenarioContext or
+// *godog.TestSuiteContext, and refuses to run ("godog contexts must be
+// exported") when one of them is unexported.
+func TestGodogCLIContextsAreExported(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || fn.Type.Params == nil || len(fn.Type.Params.List) != 1 {
+				continue
+			}
+			star, ok := fn.Type.Params.List[0].Type.(*ast.StarExpr)
+			if !ok {
+				continue
+			}
+			sel, ok := star.X.(*ast.SelectorExpr)
+			if !ok || (sel.Sel.Name != "ScenarioContext" && sel.Sel.Name != "TestSuiteContext") {
+				continue
+			}
+			if !fn.Name.IsExported() {
+				t.Errorf("%s: %s takes a *godog.%s but is unexported: the godog CLI refuses to run", fset.Position(fn.Pos()), fn.Name.Name, sel.Sel.Name)
+			}
 		}
 	}
 }

@@ -111,7 +111,9 @@ func InitializeScenario(sc *godog.ScenarioContext) {
 	s, err := run.steps, run.err
 	run.Unlock()
 	clientsteps.RegisterSkipping(sc, clientSkipReason)
-	countOutcome(sc)
+	afterStep, after := outcomeHooks()
+	sc.StepContext().After(afterStep)
+	sc.After(after)
 	if s == nil {
 		if err == nil {
 			err = fmt.Errorf("the suite was not set up (InitializeTestSuite did not run)")
@@ -149,20 +151,22 @@ func setUp() (*steps.Suite, *target.Target, error) {
 	return s, tg, nil
 }
 
-// countOutcome registers the hooks that count the scenario once it ends:
-// skipped when a step skipped it (godog.ErrSkip, whose text carries the
-// reason), failed on any other error, else passed.
-func countOutcome(sc *godog.ScenarioContext) {
+// outcomeHooks are the hooks that count one scenario once it ends: skipped
+// when a step skipped it (godog.ErrSkip, whose text carries the reason),
+// failed on any other error, else passed. (A helper taking a
+// *godog.ScenarioContext would be mistaken by the godog CLI for a scenario
+// initializer it must be able to call.)
+func outcomeHooks() (godog.AfterStepHook, godog.AfterScenarioHook) {
 	var skipReason string
 	var skipped bool
-	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+	afterStep := func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		if status == godog.StepSkipped && errors.Is(err, godog.ErrSkip) && !skipped {
 			skipped = true
 			skipReason = strings.TrimSpace(strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+":"))
 		}
 		return ctx, nil
-	})
-	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
+	}
+	after := func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
 		tally.Lock()
 		defer tally.Unlock()
 		switch {
@@ -180,7 +184,8 @@ func countOutcome(sc *godog.ScenarioContext) {
 			tally.passed++
 		}
 		return ctx, nil
-	})
+	}
+	return afterStep, after
 }
 
 // writeTally prints the run's count, skips as skips, and the skip reasons
