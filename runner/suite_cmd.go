@@ -13,6 +13,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
+	"github.com/kairos-conformance/kairos-conformance/internal/watch"
 )
 
 // runSuite is `runner run`, and `runner` with flags only.
@@ -93,28 +94,30 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	limits := pace.traffic()
 	header.Traffic = &limits
 	out.header(header, len(sel.selected), cfg.reportsDir, redactor)
-	note, err := "", pace.limiter.Wait(ctx) // the probe is a request like any other
-	if err == nil {
-		note, err = tgt.Probe(ctx, cfg.timeout)
+	probed := pace.limiter.Wait(ctx) == nil // the probe is a request like any other
+	var probe target.Diagnosis
+	if probed {
+		probe = target.Diagnose(ctx, tgt.HTTPClient, tgt.URL, cfg.timeout)
+		probed = ctx.Err() == nil
 	}
-	if err != nil && ctx.Err() == nil {
-		fmt.Fprintf(stderr, "runner: %s\n", redactor.String(err.Error()))
-		return exitUsage
+	t := runTarget{tgt: tgt, redactor: redactor, probed: probed, pace: pace, console: out}
+	switch {
+	case !t.probed:
+	case probe.NoAnswer():
+		t.noAnswer = probe.Text
+	case probe.Text != "":
+		fmt.Fprintf(stderr, "runner: warning: %s\n", redactor.String(probe.Text))
+		t.note = probe.Text
 	}
-	if err == nil && note != "" {
-		fmt.Fprintf(stderr, "runner: warning: %s\n", note)
-	}
-	probed := err == nil
-	// A target that did not answer the probe would fail every role's check
-	// the same way: the run goes on to report what it does.
-	if probed && !cfg.noPreflight && note == "" && !runPreflight(ctx, tgt, pace, cfg.timeout, false, stdout, stderr) {
+	// A target that did not answer the probe cleanly would fail every role's
+	// check the same way: the run goes on to report what it does.
+	if t.probed && !cfg.noPreflight && probe.Text == "" && !runPreflight(ctx, tgt, pace, cfg.timeout, false, stdout, stderr) {
 		if ctx.Err() == nil {
 			fmt.Fprintln(stderr, "runner: the preflight failed: no scenario was run (runner check-profile repeats it; --no-preflight skips it)")
 			return exitUsage
 		}
-		probed = false // interrupted during the preflight: nothing may run
+		t.probed = false // interrupted during the preflight: nothing may run
 	}
-	t := runTarget{tgt: tgt, redactor: redactor, note: note, probed: probed, pace: pace, console: out}
 	return c.runRepetitions(ctx, cfg, sel, t, stdout, stderr)
 }
 
@@ -136,7 +139,10 @@ type runTarget struct {
 	tgt      *target.Target
 	redactor *redact.Redactor
 	note     string // the probe's warning, if any
-	probed   bool   // false: interrupted while probing, nothing may run
+	// noAnswer says what the probe saw when it got no answer at all: every
+	// scenario would only wait for its own timeout, so none runs.
+	noAnswer string
+	probed   bool // false: interrupted while probing, nothing may run
 	pace     runPacing
 	console  *runConsole
 }
@@ -152,20 +158,33 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 	judging := reporting.Options{Redactor: t.redactor, KnownFailing: sel.known, Strictness: meta.Strictness}
 	meta.Started = c.now()
 	before := t.pace.traffic() // the repetitions share the limiter and the budget
+	// The run's own context: the watch cancels it when the target stops
+	// answering, and the scenarios it had not finished become "not run".
+	runCtx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	w := watch.New(t.tgt.URL, 0, stopRun)
+	if t.noAnswer != "" {
+		// The scenarios still go through godog, on a cancelled context, so
+		// that every report lists each one as not run, with the reason.
+		w.Stop(t.noAnswer)
+	}
 	var cucumber []byte
 	godogFailed := false
 	if t.probed { // else interrupted while probing: nothing ran, the reports say so
-		onScenario := t.console.start(ctx, meta, len(sel.selected), judging)
+		var onScenario func([]byte)
+		if w.Stopped() == nil { // else every scenario is not run: the summary says so once
+			onScenario = t.console.start(runCtx, meta, len(sel.selected), judging)
+		}
 		var runErr error
 		stepsCfg := t.tgt.StepsConfig() // nil AdvanceClock unless the server runs in-process
 		stepsCfg.RequestTimeout, stepsCfg.Redact, stepsCfg.RunID = cfg.timeout, cfg.redact, runID
-		stepsCfg.Limiter, stepsCfg.Budget = t.pace.limiter, t.pace.budget
-		cucumber, godogFailed, runErr = c.runSuite(ctx, suite.Config{
+		stepsCfg.Limiter, stepsCfg.Budget, stepsCfg.Watch = t.pace.limiter, t.pace.budget, w
+		cucumber, godogFailed, runErr = c.runSuite(runCtx, suite.Config{
 			Steps: stepsCfg, FeatureFS: sel.source.fsys, FeaturePaths: sel.paths, Tags: cfg.tags,
 			Concurrency: cfg.concurrency, Seed: seed, OnScenario: onScenario,
 		})
 		t.console.stop()
-		if runErr != nil && ctx.Err() == nil {
+		if runErr != nil && runCtx.Err() == nil {
 			fmt.Fprintf(stderr, "runner: the suite could not run: %s\n", t.redactor.String(runErr.Error()))
 			return exitUsage
 		}
@@ -173,9 +192,14 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 	meta.Finished = c.now()
 	meta.Traffic = t.pace.trafficSince(before)
 	meta.Interrupted = ctx.Err() != nil
+	meta.Diagnosis = w.Diagnosis()
 	cause := ""
-	if meta.Interrupted {
+	switch stopped := w.Stopped(); {
+	case meta.Interrupted:
 		cause = context.Cause(ctx).Error()
+	case stopped != nil:
+		meta.Stopped, cause = stopped.Error(), stopped.Error()
+		fmt.Fprintf(stderr, "runner: stopped: %s\n", t.redactor.String(meta.Stopped))
 	}
 	judging.InterruptCause = cause
 	return c.report(cfg, sel, meta, judging, cucumber, godogFailed, t.console, summary, stderr)
@@ -210,7 +234,7 @@ func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta
 		// failures to godog and shown as such in the reports.)
 		fmt.Fprintln(stderr, "runner: godog reported a failure that no scenario in its cucumber JSON shows")
 		return exitFailure
-	case !meta.Interrupted && counts.Total != len(sel.selected):
+	case !meta.Interrupted && meta.Stopped == "" && counts.Total != len(sel.selected):
 		fmt.Fprintf(stderr, "runner: %d scenarios were selected but %d ran\n", len(sel.selected), counts.Total)
 		if code == exitOK {
 			return exitUsage
@@ -219,12 +243,15 @@ func (c suiteCommand) report(cfg suiteConfig, sel selection, meta reporting.Meta
 	return code
 }
 
-// exitCodeOf is the policy (see suiteUsage): failures first, so that an
-// interrupted run that already failed says 1; then incomplete or empty runs,
-// which are not passes.
+// exitCodeOf is the policy (see suiteUsage): a run the harness stopped
+// because the target stopped answering is an infrastructure error, whatever
+// failed before; then failures, so that an interrupted run that already
+// failed says 1; then incomplete or empty runs, which are not passes.
 func exitCodeOf(run *reporting.Run) int {
 	c := run.Counts()
 	switch {
+	case run.Meta.Stopped != "":
+		return exitUsage
 	case c.Failures() > 0:
 		return exitFailure
 	case run.Meta.Interrupted, c.Total == 0:

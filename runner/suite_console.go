@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/console"
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/watch"
 )
 
 // runConsole is the run's one voice on stdout: the header before anything
@@ -45,11 +47,16 @@ func (c *runConsole) header(meta reporting.Meta, selected int, reportsDir string
 func (c *runConsole) start(ctx context.Context, meta reporting.Meta, total int, opts reporting.Options) func([]byte) {
 	c.progress = console.Start(c.out, console.Options{Total: total, Live: c.live, Paint: c.paint, Width: c.width, Steps: c.steps})
 	return func(doc []byte) {
-		m := meta
-		m.Interrupted = ctx.Err() != nil
-		o := opts
-		if m.Interrupted {
-			o.InterruptCause = context.Cause(ctx).Error()
+		m, o := meta, opts
+		if ctx.Err() != nil { // the run's context: interrupted, or stopped by its watch
+			cause := context.Cause(ctx)
+			var stopped *watch.StoppedError
+			if errors.As(cause, &stopped) {
+				m.Stopped = stopped.Error()
+			} else {
+				m.Interrupted = true
+			}
+			o.InterruptCause = cause.Error()
 		}
 		run, err := reporting.Build(m, doc, o)
 		if err != nil || len(run.Scenarios) != 1 {

@@ -55,9 +55,11 @@ profile's strictness: documented, failed @ref scenarios (deviations from
 this project's reading) are reported, not counted); 1 a scenario failed, a known failure passed, or the run was
 interrupted after a failure; 2 a usage, profile or infrastructure error
 (unreachable target, TLS failure, a role whose credentials the preflight
-refused), an empty selection, or a run interrupted before any failure.
-Use a built binary in CI (go build -o kairos ./runner): go run reports
-every non-zero exit status as 1.
+refused), a target that stopped answering (the probe got no answer, or
+several requests in a row timed out or were reset: the run stops, and what
+it had not finished is reported not run), an empty selection, or a run
+interrupted before any failure. Use a built binary in CI (go build -o
+kairos ./runner): go run reports every non-zero exit status as 1.
 
 --repeat N runs the selection N times against the same target, each in a new
 shuffled order (--seed S > 0 gives the seeds S, S+1, ...; otherwise they are

@@ -109,9 +109,6 @@ func readReports(t *testing.T, dir string, meta reporting.Meta) *reporting.Run {
 	if err := xml.Unmarshal(junit, &suites); err != nil {
 		t.Fatalf("junit.xml is not valid XML: %v", err)
 	}
-	if suites.Errors != 0 {
-		t.Errorf("junit.xml reports %d errors: skips and failures are never errors", suites.Errors)
-	}
 	html, err := os.ReadFile(filepath.Join(dir, reporting.HTMLFile))
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +128,9 @@ func readReports(t *testing.T, dir string, meta reporting.Meta) *reporting.Run {
 	}
 	if suites.Tests != len(run.Scenarios) {
 		t.Errorf("junit.xml has %d tests, cucumber.json %d scenarios", suites.Tests, len(run.Scenarios))
+	}
+	if suites.Errors != run.Counts().NotRun {
+		t.Errorf("junit.xml reports %d errors, cucumber.json %d scenarios not run: skips and failures are never errors", suites.Errors, run.Counts().NotRun)
 	}
 	return run
 }

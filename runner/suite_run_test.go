@@ -164,10 +164,12 @@ func TestProfileLackingARoleSkipsWithReason(t *testing.T) {
 	}
 }
 
-// TestHangingTargetTimesOutAndReports: a target that accepts connections but
-// never answers is not an infrastructure error; each request's deadline
-// fires, the run finishes in bounded time, and the reports are written.
-func TestHangingTargetTimesOutAndReports(t *testing.T) {
+// TestHangingTargetStopsTheRun: a target that accepts connections but
+// never answers gets no scenario run: the probe sees no answer within the
+// timeout, the run stops at once, every scenario is reported not run with
+// the reason, and the exit code is 2 (hostile_test.go has the other
+// misbehaving targets).
+func TestHangingTargetStopsTheRun(t *testing.T) {
 	release := make(chan struct{})
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -181,22 +183,22 @@ func TestHangingTargetTimesOutAndReports(t *testing.T) {
 	code, stdout, stderr := runRunner(t, context.Background(), "--target", hang.URL, "--timeout", "200ms",
 		"--tags", "@status-302", "--reports", dir)
 	took := time.Since(start)
-	if code != exitFailure {
-		t.Errorf("exit %d, want 1\n%s\n%s", code, tail(stdout, 30), stderr)
+	if code != exitUsage {
+		t.Errorf("exit %d, want 2\n%s\n%s", code, tail(stdout, 30), stderr)
 	}
 	if took > 30*time.Second {
 		t.Errorf("took %s", took)
 	}
-	if !strings.Contains(stderr, "accepted a connection but did not answer within 200ms") {
+	if !strings.Contains(stderr, "accepted a connection but sent no answer within 200ms") {
 		t.Errorf("stderr %q does not explain the hang", stderr)
 	}
 	run := readReports(t, dir, reporting.Meta{})
-	if c := run.Counts(); c.Total == 0 || c.Failures() != c.Total {
-		t.Errorf("counts %+v: every scenario should fail on its deadline", c)
+	if c := run.Counts(); c.Total == 0 || c.NotRun != c.Total {
+		t.Errorf("counts %+v: no scenario should have run", c)
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, reporting.HTMLFile))
-	if !strings.Contains(string(html), "did not answer within 200ms") {
-		t.Errorf("report.html does not carry the note about the hanging target")
+	if !strings.Contains(string(html), "sent no answer within 200ms") {
+		t.Errorf("report.html does not say why the run stopped")
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/safetext"
 )
 
 // uuidPattern is a well-formed RFC 4122 UUID (any version 1-8, the RFC
@@ -87,7 +88,8 @@ func (st *scenario) fail(x *exchange, v verdict) error {
 	if x != nil {
 		fmt.Fprintf(&b, "\nExchange: %s", x.summary())
 	}
-	return errors.New(st.mask(b.String()))
+	// Cleaned: Actual quotes what the target sent (package safetext).
+	return errors.New(safetext.Clean(st.mask(b.String())))
 }
 
 // failf is fail for a single mismatch.
@@ -131,7 +133,11 @@ func (st *scenario) responseOK(x *exchange, v *verdict) bool {
 		return false
 	}
 	if x.status == 0 {
-		v.add("an HTTP response", "no response: "+x.err.Error(), "")
+		v.add("an HTTP response", "no response: "+transportError(x), "")
+		return false
+	}
+	if x.err != nil {
+		v.add("a complete answer within the harness's limits", fmt.Sprintf("HTTP %d, but %s", x.status, transportError(x)), "")
 		return false
 	}
 	trimmed := strings.TrimSpace(string(x.body))

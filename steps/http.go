@@ -3,11 +3,9 @@ package steps
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -18,10 +16,8 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
+	"github.com/kairos-conformance/kairos-conformance/internal/safetext"
 )
-
-// maxResponseBytes bounds what the harness reads of a response.
-const maxResponseBytes = 1 << 20
 
 // exchange is one HTTP request and what came back.
 type exchange struct {
@@ -86,6 +82,7 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 		return x
 	}
 	defer s.settle(reservation, x)
+	defer s.finish(ctx, x) // the scenario's context, not the request's
 	timeout := max(s.timeout, o.minTimeout)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -106,11 +103,8 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	}
 	defer resp.Body.Close()
 	x.status, x.header, x.closed = resp.StatusCode, resp.Header, resp.Close
-	x.body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	readAnswer(x, resp)
 	x.took = time.Since(start)
-	if err != nil {
-		x.err = fmt.Errorf("reading the response body: %w", err)
-	}
 	return x
 }
 
@@ -136,7 +130,7 @@ func dumpRequest(x *exchange) string {
 func dumpResponse(x *exchange) string {
 	var b strings.Builder
 	if x.err != nil && x.status == 0 {
-		fmt.Fprintf(&b, "no response after %s: %v\n", x.took.Round(time.Millisecond), x.err)
+		fmt.Fprintf(&b, "no response after %s: %s\n", x.took.Round(time.Millisecond), transportError(x))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "HTTP %d %s (%s)\n", x.status, http.StatusText(x.status), x.took.Round(time.Millisecond))
@@ -147,7 +141,7 @@ func dumpResponse(x *exchange) string {
 	b.WriteString("\n")
 	b.WriteString(dumpBody(x.body, false))
 	if x.err != nil {
-		fmt.Fprintf(&b, "\n(%v)", x.err)
+		fmt.Fprintf(&b, "\n(%s)", transportError(x))
 	}
 	return b.String()
 }
@@ -175,7 +169,7 @@ func dumpBody(body []byte, pretty bool) string {
 		return "(empty body)"
 	}
 	if !utf8.Valid(body) {
-		return fmt.Sprintf("(%d bytes, not UTF-8; base64: %s)", len(body), evidence.ShortenValue(base64.StdEncoding.EncodeToString(body)))
+		return fmt.Sprintf("(%d bytes, not valid UTF-8: invalid bytes shown as \\xNN)\n%s", len(body), evidence.ShortenEnvelope(safetext.Bytes(body)))
 	}
 	if pretty && gjson.ValidBytes(body) {
 		var buf bytes.Buffer
@@ -192,9 +186,12 @@ func (x *exchange) summary() string {
 		return "(no request was sent)"
 	}
 	if x.status == 0 {
-		return fmt.Sprintf("%s %s -> no response: %v", x.req.method, x.req.path, x.err)
+		return fmt.Sprintf("%s %s -> no response: %s", x.req.method, x.req.path, transportError(x))
 	}
 	s := fmt.Sprintf("%s %s -> HTTP %d", x.req.method, x.req.path, x.status)
+	if x.err != nil {
+		return s + ", but " + transportError(x)
+	}
 	if code := gjson.GetBytes(x.body, "api-response-code"); code.Exists() {
 		s += ", api-response-code " + code.Raw
 	}
@@ -207,7 +204,10 @@ func (x *exchange) summary() string {
 // brief is an exchange's answer in a few words: HTTP status, code, message.
 func (x *exchange) brief() string {
 	if x.status == 0 {
-		return fmt.Sprintf("no response: %v", x.err)
+		return fmt.Sprintf("no response: %s", transportError(x))
+	}
+	if x.err != nil {
+		return fmt.Sprintf("HTTP %d, but %s", x.status, transportError(x))
 	}
 	return fmt.Sprintf("HTTP %d, %s %s", x.status, gjson.GetBytes(x.body, "api-response-code").Raw, gjson.GetBytes(x.body, "api-response-message").Raw)
 }

@@ -109,7 +109,10 @@ func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Con
 		}
 	}
 	if err := cancelled(ctx); err != nil {
-		return ctx, err
+		// Not started: a skip, not a failure (nothing was judged, and godog
+		// lists no failed step for it). The reports, knowing the run was
+		// interrupted or stopped, call it "not run".
+		return ctx, fmt.Errorf("%w: %v", godog.ErrSkip, err)
 	}
 	ctx = st.withRefusals(ctx)
 	if st.meta.tags["@clock"] || st.meta.tags["@timing"] { // alone: the clock moves, or answer times are measured
@@ -126,7 +129,7 @@ func (st *scenario) after(ctx context.Context, _ *godog.Scenario, err error) (co
 	for i := len(st.unlock) - 1; i >= 0; i-- {
 		st.unlock[i]()
 	}
-	st.unlock = nil
+	st.release()
 	return ctx, nil
 }
 
@@ -148,7 +151,7 @@ func (st *scenario) attach(name, body string) {
 	st.evidence.pending = append(st.evidence.pending, godog.Attachment{
 		FileName:  name,
 		MediaType: "text/plain",
-		Body:      []byte(truncate(st.mask(body), maxAttachment)),
+		Body:      []byte(st.evidenceText(body)),
 	})
 }
 

@@ -37,6 +37,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/repo"
+	"github.com/kairos-conformance/kairos-conformance/internal/watch"
 )
 
 // DefaultRequestTimeout bounds every HTTP exchange a step makes.
@@ -78,6 +79,10 @@ type Config struct {
 	// that could take it over knobs.max-accepted-calls (nil: one made from
 	// the profile's knobs).
 	Budget *callbudget.Budget
+	// Watch, when set, sees every exchange: it stops the run when the
+	// target stops answering (by cancelling the context the run's
+	// scenarios share), and tells when the target does not speak Kairos.
+	Watch *watch.Watch
 }
 
 // Suite is one run's shared, read-only (or synchronised) state.

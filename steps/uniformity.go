@@ -91,6 +91,9 @@ func headerNames(h http.Header) string {
 
 // withoutRequestID re-encodes a JSON body without its request-id.
 func withoutRequestID(body []byte) string {
+	if len(body) > maxDecodedAnswer {
+		return bodyDigest(body)
+	}
 	v, err := decodeOrdered(bytes.TrimSpace(body))
 	if err != nil {
 		return string(body)

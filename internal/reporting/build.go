@@ -1,10 +1,8 @@
 package reporting
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -30,9 +28,12 @@ type Options struct {
 	Strictness protocol.Strictness
 }
 
-// Build parses godog's cucumber JSON, judges each scenario and redacts the
-// result. An interrupted run (meta.Interrupted) may hand over partial or
-// empty JSON; its cut-short scenarios become NotRun rather than failures.
+// Build parses godog's cucumber JSON, judges each scenario, redacts the
+// result and makes every string of it safe to show (package safetext):
+// whatever the target sent is escaped before any report holds it. An
+// interrupted or stopped run (meta.Interrupted, meta.Stopped) may hand over
+// partial or empty JSON; its cut-short scenarios become NotRun rather than
+// failures, in every report including the cucumber JSON (see finishCucumber).
 func Build(meta Meta, cucumberJSON []byte, opts Options) (*Run, error) {
 	scenarios, err := ParseCucumber(cucumberJSON)
 	if err != nil {
@@ -48,23 +49,35 @@ func Build(meta Meta, cucumberJSON []byte, opts Options) (*Run, error) {
 	if redactor.Enabled() {
 		redactor = redactor.With(literalSecrets(scenarios)...)
 	}
+	cut := cutOff{interrupted: meta.Interrupted, stopped: meta.Stopped, cause: opts.InterruptCause}
 	for _, sc := range scenarios {
-		judge(sc, meta.Interrupted, opts.InterruptCause, opts.KnownFailing)
+		judge(sc, cut, opts.KnownFailing)
 		if meta.Strictness == protocol.StrictnessDocumented {
 			toDeviation(sc)
 		}
 		redactScenario(sc, redactor)
+		cleanScenario(sc)
 	}
-	run.cucumber, err = redactCucumber(cucumberJSON, redactor)
+	run.cucumber, err = finishCucumber(cucumberJSON, redactor, scenarios)
 	if err != nil {
 		return nil, err
 	}
-	run.Meta.Target = redactor.String(meta.Target)
-	run.Meta.Name = redactor.String(meta.Name)
+	run.Meta.Target = cleanText(redactor.String(meta.Target))
+	run.Meta.Name = cleanText(redactor.String(meta.Name))
+	run.Meta.Stopped = cleanText(redactor.String(meta.Stopped))
+	run.Meta.Diagnosis = cleanText(redactor.String(meta.Diagnosis))
+	run.Meta.Notes = append([]string(nil), meta.Notes...)
 	for i, n := range run.Meta.Notes {
-		run.Meta.Notes[i] = redactor.String(n)
+		run.Meta.Notes[i] = cleanText(redactor.String(n))
 	}
 	return run, nil
+}
+
+// cutOff is how a run ended early, if it did.
+type cutOff struct {
+	interrupted bool
+	stopped     string // Meta.Stopped
+	cause       string // the cancellation's cause, as Options.InterruptCause
 }
 
 // literalSecrets are the secrets the scenarios' steps write literally
@@ -81,10 +94,14 @@ func literalSecrets(scenarios []*Scenario) []string {
 
 // judge sets the scenario's Outcome and Reason from godog's status and the
 // harness's conventions (see Outcome).
-func judge(sc *Scenario, interrupted bool, cause string, known *KnownFailing) {
+func judge(sc *Scenario, cut cutOff, known *KnownFailing) {
 	skipReason := attachmentText(sc, AttachSkipReason)
 	sc.Findings = sc.AttachmentTexts(AttachSecurityFinding)
 	pattern := known.Match(sc)
+	if reason, ok := notRunMark(sc); ok { // a report of ours, read again
+		sc.Outcome, sc.Reason = NotRun, reason
+		return
+	}
 	switch sc.Status {
 	case "passed":
 		switch {
@@ -98,7 +115,9 @@ func judge(sc *Scenario, interrupted bool, cause string, known *KnownFailing) {
 		}
 	case "skipped":
 		switch {
-		case interrupted && (skipReason == "" || strings.Contains(strings.ToLower(skipReason), "interrupt")):
+		case cut.stopped != "" && skipReason == "":
+			sc.Outcome, sc.Reason = NotRun, cut.stopped
+		case cut.interrupted && (skipReason == "" || strings.Contains(strings.ToLower(skipReason), "interrupt")):
 			sc.Outcome, sc.Reason = NotRun, "the run was interrupted"
 		case skipReason == "":
 			// A skip must say why; a silent one could hide a whole area.
@@ -108,7 +127,9 @@ func judge(sc *Scenario, interrupted bool, cause string, known *KnownFailing) {
 		}
 	default: // failed, undefined, pending, ambiguous: all failures (strict)
 		switch {
-		case interrupted && cutShort(sc, cause):
+		case cut.stopped != "" && cutShort(sc, cut.cause):
+			sc.Outcome, sc.Reason = NotRun, cut.stopped
+		case cut.interrupted && cutShort(sc, cut.cause):
 			sc.Outcome, sc.Reason = NotRun, "the run was interrupted while it ran"
 		case pattern != "":
 			sc.Outcome = FailedAsExpected
@@ -187,30 +208,6 @@ func redactScenario(sc *Scenario, r *redact.Redactor) {
 			st.Attachments[i].Data = r.Bytes(st.Attachments[i].Data)
 		}
 	}
-}
-
-// redactCucumber masks every string in godog's JSON, attachments included:
-// their bodies are base64 there, so they are decoded, redacted and encoded
-// again. Walking the generic JSON keeps fields this package does not model.
-func redactCucumber(data []byte, r *redact.Redactor) ([]byte, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return []byte("[]\n"), nil
-	}
-	if !r.Enabled() {
-		return data, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("reading cucumber JSON: %w", err)
-	}
-	doc = redactJSON(doc, r)
-	out, err := json.MarshalIndent(doc, "", "    ")
-	if err != nil {
-		return nil, err
-	}
-	return append(out, '\n'), nil
 }
 
 func redactJSON(v any, r *redact.Redactor) any {

@@ -69,6 +69,9 @@ func WriteSummaryPainted(w io.Writer, run *Run, reportPaths []string, paint Pain
 
 	writeTiming(w, run, paint)
 
+	if m.Diagnosis != "" {
+		fmt.Fprintf(w, "\n%s\n", m.Diagnosis)
+	}
 	c := run.Counts()
 	fmt.Fprintln(w)
 	for _, n := range m.Notes {
@@ -92,6 +95,9 @@ func WriteSummaryPainted(w io.Writer, run *Run, reportPaths []string, paint Pain
 	if m.Seed != 0 {
 		fmt.Fprintf(w, "Scenario order: --seed %d repeats it.\n", m.Seed)
 	}
+	if m.Stopped != "" {
+		fmt.Fprintf(w, "The harness stopped the run: %s. Scenarios it had not finished are not run.\n", m.Stopped)
+	}
 	if m.Interrupted {
 		fmt.Fprintln(w, "The run was interrupted: the reports hold what ran until then.")
 	}
@@ -114,7 +120,7 @@ func paintVerdict(run *Run, paint Paint) string {
 	switch verdict {
 	case "FAILED":
 		class = "failed"
-	case "INTERRUPTED", "EMPTY":
+	case "INTERRUPTED", "EMPTY", "STOPPED":
 		class = "warning"
 	}
 	return paint(class, paint("bold", verdict)) + ": " + run.Counts().text(paint)

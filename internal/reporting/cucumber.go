@@ -12,7 +12,7 @@ import (
 
 // The subset of godog v0.16's cucumber JSON (internal/formatters/fmt_cucumber.go)
 // that the reports need. Unknown fields are ignored here; cucumber.json keeps
-// them because it is redacted generically (redactCucumber), not re-marshalled
+// them because it is redacted and cleaned generically (finishCucumber), not re-marshalled
 // from these types.
 type cukeFeature struct {
 	URI      string        `json:"uri"`

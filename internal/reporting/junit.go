@@ -13,7 +13,10 @@ import (
 // which reports the steps skipped after a failure as <error type="skipped">
 // (godog issue #375), which CI tools rank above failures. Here: one
 // <testcase> per scenario, grouped in one <testsuite> per feature; a skipped
-// scenario is <skipped message="reason"/>, never an error.
+// scenario is <skipped message="reason"/>, never an error. A scenario the
+// run never reached (interrupted, or stopped because the target stopped
+// answering) is <error type="not run">: it was neither judged nor
+// deliberately skipped, and a CI page must not show it as either.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -51,6 +54,7 @@ type junitCase struct {
 	Line      int           `xml:"line,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
@@ -92,6 +96,8 @@ func JUnitXML(run *Run) ([]byte, error) {
 		switch {
 		case c.Failure != nil:
 			s.Failures++
+		case c.Error != nil:
+			s.Errors++
 		case c.Skipped != nil:
 			s.Skipped++
 		}
@@ -104,6 +110,7 @@ func JUnitXML(run *Run) ([]byte, error) {
 		s.Time = seconds(suiteTime[s])
 		root.Tests += s.Tests
 		root.Failures += s.Failures
+		root.Errors += s.Errors
 		root.Skipped += s.Skipped
 		root.Suites = append(root.Suites, *s)
 	}
@@ -134,7 +141,7 @@ func junitCaseOf(sc *Scenario) junitCase {
 		c.Skipped = &junitSkipped{Message: sc.Reason}
 		c.SystemOut = failureText(sc)
 	case NotRun:
-		c.Skipped = &junitSkipped{Message: "not run: " + sc.Reason}
+		c.Error = &junitFailure{Message: "not run: " + sc.Reason, Type: string(NotRun), Text: failureText(sc)}
 	case Warning:
 		c.SystemOut = "WARNING: security finding: " + strings.Join(sc.Findings, "\nWARNING: security finding: ")
 	case Deviation:
@@ -178,6 +185,8 @@ func junitProperties(run *Run) []junitProperty {
 		{"redacted", fmt.Sprint(m.Redacted)},
 		{"interrupted", fmt.Sprint(m.Interrupted)},
 		{"strictness", string(m.Strictness)},
+		{"stopped", m.Stopped},
+		{"diagnosis", m.Diagnosis},
 	}
 	if t := m.Traffic; t != nil {
 		props = append(props,

@@ -32,7 +32,9 @@ const (
 	// rule [ref]), which Phonon's pages do not forbid. A warning, not a
 	// failure.
 	Deviation Outcome = "deviation"
-	// NotRun is a scenario cut short because the run was interrupted.
+	// NotRun is a scenario cut short, or never started, because the run was
+	// interrupted or stopped (Meta.Stopped). It is neither a pass nor a skip:
+	// nothing judged it.
 	NotRun Outcome = "not run"
 )
 
@@ -71,11 +73,19 @@ type Meta struct {
 	// Strictness is the profile's strictness knob the run was judged under
 	// (set by Build from Options).
 	Strictness protocol.Strictness
+	// Stopped is set when the harness stopped the run itself: the target
+	// stopped answering (the probe got no answer, or several exchanges in a
+	// row timed out or were reset). It says why, in one line; the
+	// scenarios it cut short are NotRun with it as their reason.
+	Stopped string
 	// Notes are one-line remarks shown in the header, e.g. a slow target.
 	Notes []string
 	// Traffic counts the requests sent and the calls accepted (nil: not
 	// counted).
 	Traffic *Traffic
+	// Diagnosis is one line about the target as a whole, shown beside the
+	// counts: e.g. that it is not speaking Kairos at all.
+	Diagnosis string
 }
 
 // Run is the judged, redacted model every report is rendered from.
@@ -271,10 +281,13 @@ func (c *Counts) Add(o Outcome) {
 	}
 }
 
-// Verdict is the run's one-word result: PASSED, FAILED, INTERRUPTED or EMPTY.
+// Verdict is the run's one-word result: STOPPED (the target stopped
+// answering, whatever had failed before), FAILED, INTERRUPTED or EMPTY.
 func (r *Run) Verdict() string {
 	c := r.Counts()
 	switch {
+	case r.Meta.Stopped != "":
+		return "STOPPED"
 	case c.Failures() > 0:
 		return "FAILED"
 	case r.Meta.Interrupted:

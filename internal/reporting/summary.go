@@ -29,6 +29,8 @@ type Summary struct {
 	Finished       *time.Time      `json:"finished,omitempty"`
 	DurationSecs   float64         `json:"duration_seconds"`
 	Interrupted    bool            `json:"interrupted"`
+	Stopped        string          `json:"stopped,omitempty"`   // why the harness stopped the run (Meta.Stopped)
+	Diagnosis      string          `json:"diagnosis,omitempty"` // the target as a whole (Meta.Diagnosis)
 	Strictness     string          `json:"strictness"`
 	Selection      SummarySelect   `json:"selection"`
 	Redacted       bool            `json:"redacted"`
@@ -111,6 +113,8 @@ func NewSummary(run *Run) Summary {
 		Target:         m.Target,
 		HarnessVersion: m.HarnessVersion,
 		Interrupted:    m.Interrupted,
+		Stopped:        m.Stopped,
+		Diagnosis:      m.Diagnosis,
 		Strictness:     string(m.Strictness),
 		Selection:      SummarySelect{Tags: m.Tags, Name: m.Name, Seed: m.Seed, Concurrency: m.Concurrency, TimeoutSecs: m.Timeout.Seconds()},
 		Redacted:       m.Redacted,

@@ -1,0 +1,97 @@
+package hostiletest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// TestServersMisbehaveAsDescribed checks each server does what its
+// description says, seen from a plain net/http client.
+func TestServersMisbehaveAsDescribed(t *testing.T) {
+	for _, b := range Behaviours() {
+		t.Run(string(b), func(t *testing.T) {
+			if b == Trickle && testing.Short() {
+				t.Skip("about 20 s of trickling")
+			}
+			srv, err := Start(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			timeout := 2 * time.Second
+			if b == Trickle {
+				timeout = 30 * time.Second
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/kairos-apis/enc/outbound/create", strings.NewReader("{}"))
+			resp, err := http.DefaultTransport.RoundTrip(req)
+			var body []byte
+			if err == nil {
+				body, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			switch b {
+			case Silent:
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("err %v, want a timeout", err)
+				}
+			case Reset:
+				if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, io.EOF) {
+					t.Errorf("err %v, want a reset", err)
+				}
+			case NotHTTP:
+				if err == nil || !strings.Contains(err.Error(), "malformed HTTP") {
+					t.Errorf("err %v, want a malformed HTTP response", err)
+				}
+			case ShortBody:
+				if !errors.Is(err, io.ErrUnexpectedEOF) || len(body) != ShortBodySent || resp.ContentLength != ShortBodyLength {
+					t.Errorf("err %v, %d bytes, want an unexpected EOF after %d", err, len(body), ShortBodySent)
+				}
+			case HugeJSON:
+				if err != nil || len(body) < HugeJSONBytes || resp.ContentLength != -1 {
+					t.Errorf("err %v, %d bytes (Content-Length %d), want %d streamed", err, len(body), resp.ContentLength, HugeJSONBytes)
+				}
+			case LargeJSON:
+				if err != nil || len(body) > LargeJSONBytes || len(body) < LargeJSONBytes-2 || !json.Valid(body) {
+					t.Errorf("err %v, %d bytes, want %d of valid JSON", err, len(body), LargeJSONBytes)
+				}
+			case DeepJSON:
+				if err != nil || !bytes.HasPrefix(body, bytes.Repeat([]byte("["), DeepJSONLevels)) {
+					t.Errorf("err %v, body starts %.20q", err, body)
+				}
+			case BadUTF8:
+				if err != nil || utf8.Valid(body) || !bytes.Contains(body, []byte(`\u001b[2J`)) {
+					t.Errorf("err %v, body %q", err, body)
+				}
+			case HTML:
+				if err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+					t.Errorf("err %v", err)
+				}
+			case Stalls:
+				if err != nil || !bytes.Contains(body, []byte("Bad Request")) {
+					t.Errorf("the first request: err %v, body %q", err, body)
+				}
+			case Trickle:
+				if err != nil || !bytes.Contains(body, []byte("slow")) {
+					t.Errorf("err %v, body %q", err, body)
+				}
+			}
+		})
+	}
+}
+
+func TestStartRefusesAnUnknownBehaviour(t *testing.T) {
+	if _, err := Start("polite"); err == nil {
+		t.Fatal("no error")
+	}
+}

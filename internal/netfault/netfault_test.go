@@ -1,0 +1,128 @@
+package netfault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/bounded"
+	"github.com/kairos-conformance/kairos-conformance/internal/hostiletest"
+)
+
+// post sends one request to url, reading the body within the limits, and
+// returns the error.
+func post(t *testing.T, client *http.Client, url string) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/kairos-apis/enc/outbound/create", strings.NewReader("{}"))
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, err = bounded.ReadBody(resp.Body, resp.ContentLength, 1<<20)
+	return err
+}
+
+// TestClassifyRealFailures provokes each failure against a real socket and
+// checks the kind and the words Explain uses.
+func TestClassifyRealFailures(t *testing.T) {
+	client := &http.Client{}
+	hostile := func(b hostiletest.Behaviour) string {
+		srv, err := hostiletest.Start(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	refusedURL := "http://" + ln.Addr().String()
+	ln.Close()
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsSrv.Close()
+	plainSrv := httptest.NewServer(http.NotFoundHandler())
+	defer plainSrv.Close()
+
+	for _, tc := range []struct {
+		name   string
+		url    string
+		want   Kind
+		phrase string
+	}{
+		{"silent", hostile(hostiletest.Silent), Timeout, "timeout"},
+		{"reset", hostile(hostiletest.Reset), Reset, "connection reset by the target"},
+		{"not-http", hostile(hostiletest.NotHTTP), NotHTTP, "not HTTP"},
+		{"short-body", hostile(hostiletest.ShortBody), ShortBody, "ended after 10 of the 1000 bytes"},
+		{"huge-json", hostile(hostiletest.HugeJSON), TooLarge, "larger than the harness's limit of 1 MiB"},
+		{"refused", refusedURL, Refused, "connection refused"},
+		{"unknown CA", tlsSrv.URL, TLS, "set tls.ca-file"},
+		{"https to plain HTTP", strings.Replace(plainSrv.URL, "http:", "https:", 1), TLS, "use an http:// URL"},
+		{"a TLS alert to plain HTTP", tlsAlertServer(t), NotHTTP, "it looks like TLS: use an https:// URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := post(t, client, tc.url)
+			if got := Classify(err); got != tc.want {
+				t.Fatalf("Classify(%v) = %v, want %v", err, got, tc.want)
+			}
+			if ex := Explain(err); !strings.Contains(ex, tc.phrase) || strings.Contains(ex, "Post \"") {
+				t.Errorf("Explain = %q, want it to say %q without net/http's Post prefix", ex, tc.phrase)
+			}
+		})
+	}
+}
+
+func TestClassifyWrapped(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want Kind
+	}{
+		{nil, None},
+		{context.Canceled, Canceled},
+		{fmt.Errorf("no answer within 2s: %w", context.DeadlineExceeded), Timeout},
+		{fmt.Errorf("reading: %w", &bounded.TooDeepError{Limit: 64}), TooDeep},
+		{errors.New("something odd"), Other},
+	} {
+		if got := Classify(tc.err); got != tc.want {
+			t.Errorf("Classify(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+	for _, k := range []Kind{Refused, Reset, Closed, Timeout, TLS, NotHTTP, UnknownHost} {
+		if !k.NoAnswer() {
+			t.Errorf("%v: NoAnswer false", k)
+		}
+	}
+	for _, k := range []Kind{None, ShortBody, TooLarge, TooDeep, Canceled, Other} {
+		if k.NoAnswer() {
+			t.Errorf("%v: NoAnswer true", k)
+		}
+	}
+}
+
+// tlsAlertServer answers every connection with a TLS alert record, as a TLS
+// server that does not fall back to a plain HTTP 400 does.
+func tlsAlertServer(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("\x15\x03\x01\x00\x02\x02\x46"))
+			c.Close()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
