@@ -92,7 +92,7 @@ func parseSuiteFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.profilePath, "profile", getenv(envProfile), "target profile YAML `file` (env "+envProfile+"; default: the reference world's profile)")
 	fs.StringVar(&cfg.tags, "tags", "", "godog tag `expression`: @a,@b is a or b; @a && @b both; ~@a not a")
 	fs.StringVar(&name, "name", "", "run only scenarios whose name matches this regular `expression` (a Scenario Outline runs whole when one of its rows matches)")
-	fs.IntVar(&cfg.concurrency, "concurrency", 4, "scenarios run at once")
+	fs.IntVar(&cfg.concurrency, "concurrency", suite.DefaultConcurrency, "scenarios run at once (the pacing limit, knobs.max-requests-per-minute, holds whatever the concurrency)")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "deadline for each HTTP request (generateKeyPair gets at least 1m: key generation is slow)")
 	fs.BoolVar(&cfg.list, "list", false, "print the scenarios that would run, with their tags, and exit")
 	fs.StringVar(&cfg.knownFailing, "known-failing", "", "`file` of scenarios expected to fail (\"Feature/Scenario\" globs, # comments)")

@@ -89,10 +89,7 @@ func (st *scenario) givenFlow(phrase string) error {
 		return err
 	}
 	if strings.HasPrefix(role, "rotatable-") {
-		// Another scenario's rotation would replace the key under us.
-		mu := st.s.lockFlow(f.FlowID)
-		mu.Lock()
-		st.unlock = append(st.unlock, mu.Unlock)
+		st.shareFlow(f.FlowID) // for writing once the scenario rotates its key
 	}
 	st.target.role, st.target.kind, st.target.flow, st.target.pub = role, profile.KindOf(role), f, f.PublicKey
 	return nil

@@ -133,7 +133,7 @@ func (st *scenario) sendAtOnce(ctx context.Context, n int, resealed bool) error 
 		}
 		reqs[i].label = fmt.Sprintf("copy %d", i+1)
 	}
-	xs := st.sendBatch(ctx, reqs, true)
+	xs := st.sendBatch(ctx, reqs, atOnce)
 	var summary strings.Builder
 	for i, x := range xs {
 		fmt.Fprintf(&summary, "%s: %s\n", reqs[i].label, x.summary())

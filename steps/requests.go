@@ -135,6 +135,7 @@ func (st *scenario) rotate(ctx context.Context) error {
 	if err := st.newKeyPairRequest(); err != nil {
 		return err
 	}
+	st.ownFlow() // the rotation replaces the key others would seal with
 	return st.sendRequest(ctx, reqKeyPair)
 }
 

@@ -18,16 +18,37 @@ import (
 // records it as what the scenario sent and got back (st.sent has no other
 // writer) and attaches it as evidence.
 func (st *scenario) send(ctx context.Context, o outgoing) *exchange {
-	return st.sendBatch(ctx, []outgoing{o}, false)[0]
+	return st.sendBatch(ctx, []outgoing{o}, inTurn)[0]
 }
 
-// sendBatch sends requests one after another, or all at the same moment
-// when atOnce, and records them all; the last one is then the scenario's
-// last exchange. A batch of more than one attaches no evidence of its own:
-// its step attaches a summary.
-func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, atOnce bool) []*exchange {
+// batchMode is how a batch of requests goes out.
+type batchMode int
+
+const (
+	// inTurn sends one request after the other's answer: for
+	// measurements that must not overlap.
+	inTurn batchMode = iota
+	// atOnce releases every request at the same moment: a race the
+	// server must win (identical envelopes, one accepted).
+	atOnce
+	// overlapped keeps up to batchInFlight requests in flight, so that a
+	// long batch of independent requests costs a few round trips to a
+	// far-away target instead of one per request.
+	overlapped
+)
+
+// batchInFlight bounds an overlapped batch: enough to hide a round trip,
+// few enough to be polite to a real server (the run's pacing applies
+// besides).
+const batchInFlight = 8
+
+// sendBatch sends requests as mode says and records them all; the last one
+// is then the scenario's last exchange. A batch of more than one attaches
+// no evidence of its own: its step attaches a summary.
+func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, mode batchMode) []*exchange {
 	xs := make([]*exchange, len(reqs))
-	if atOnce {
+	switch mode {
+	case atOnce:
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		for i := range reqs {
@@ -40,7 +61,20 @@ func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, atOnce bool)
 		}
 		close(start)
 		wg.Wait()
-	} else {
+	case overlapped:
+		slots := make(chan struct{}, batchInFlight)
+		var wg sync.WaitGroup
+		for i := range reqs {
+			wg.Add(1)
+			slots <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				xs[i] = st.s.roundTrip(ctx, reqs[i])
+			}()
+		}
+		wg.Wait()
+	default:
 		for i := range reqs {
 			xs[i] = st.s.roundTrip(ctx, reqs[i])
 		}

@@ -59,6 +59,8 @@ type flowTarget struct {
 	// envTo, when set, addresses the envelope to another flow (outer
 	// flow-id and key) than the one the payload names.
 	envTo *profile.Flow
+	// lock is held on a rotatable flow (see flowlock.go); nil otherwise.
+	lock *flowLock
 }
 
 // payloadDraft is the create request being built.
@@ -115,7 +117,11 @@ func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Con
 		return ctx, fmt.Errorf("%w: %v", godog.ErrSkip, err)
 	}
 	ctx = st.withRefusals(ctx)
-	if st.meta.tags["@clock"] || st.meta.tags["@timing"] { // alone: the clock moves, or answer times are measured
+	// Alone: a scenario that moves the clock (only where it can move: an
+	// in-process server; elsewhere it is skipped, and must not stall the
+	// others while it is), or one that measures answer times.
+	movesClock := st.meta.tags["@clock"] && st.s.cfg.AdvanceClock != nil
+	if movesClock || st.meta.tags["@timing"] {
 		st.s.exclusive.Lock()
 		st.unlock = append(st.unlock, st.s.exclusive.Unlock)
 	} else {

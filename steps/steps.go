@@ -100,9 +100,9 @@ type Suite struct {
 	limiter   *pacing.Limiter
 	budget    *callbudget.Budget
 
-	// flowLocks serialise scenarios using the same rotatable flow: a
-	// rotation in one would invalidate the key another just sealed with.
-	flowLocks sync.Map // flow-id -> *sync.Mutex
+	// flowLocks keep a scenario that rotates a flow's key alone on that
+	// flow (flowlock.go).
+	flowLocks sync.Map // flow-id -> *sync.RWMutex
 	// exclusive lets a scenario that moves the server's clock, or measures
 	// answer times, run alone: every scenario holds it for reading, a
 	// @clock or @timing scenario for writing.
@@ -178,12 +178,6 @@ func RepoRoot() (string, error) {
 		return "", fmt.Errorf("steps: %w; set the fixtures and features paths explicitly", err)
 	}
 	return root, nil
-}
-
-// lockFlow returns the mutex serialising scenarios on one rotatable flow.
-func (s *Suite) lockFlow(flowID string) *sync.Mutex {
-	m, _ := s.flowLocks.LoadOrStore(flowID, &sync.Mutex{})
-	return m.(*sync.Mutex)
 }
 
 // InitializeTestSuite is a no-op hook for symmetry with godog's API.

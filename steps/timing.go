@@ -95,7 +95,7 @@ func (st *scenario) sendTimingClasses(ctx context.Context) error {
 			}
 			reqs[j] = outgoing{path: path, body: body, payload: payload, encrypted: true, label: c.name}
 		}
-		xs := st.sendBatch(ctx, reqs, false)
+		xs := st.sendBatch(ctx, reqs, inTurn)
 		for j, x := range xs {
 			i := order[j]
 			if x.status == 0 {

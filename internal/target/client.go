@@ -18,8 +18,9 @@ const (
 	// DefaultTimeout bounds each HTTP exchange, as the steps' own
 	// per-request deadline does by default (steps.DefaultRequestTimeout).
 	DefaultTimeout = 10 * time.Second
-	// DefaultIdleConns is the default number of scenarios run at once.
-	DefaultIdleConns = 4
+	// DefaultIdleConns is how many idle connections are kept when the
+	// caller does not say (the runner gives its concurrency).
+	DefaultIdleConns = 32
 )
 
 // ClientOptions shape the HTTP client of a Target.
