@@ -3,8 +3,6 @@ package steps
 import (
 	"encoding/json"
 	"strings"
-
-	"github.com/cucumber/godog"
 )
 
 // The class-table steps (features/README.md): forms of one value that a
@@ -24,7 +22,7 @@ const (
 
 const variants = `(in swapped case|with a trailing space|with a leading space|with one more character|without its last character)`
 
-func (st *scenario) registerClassSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerClassSteps(sc stepRegistry) {
 	sc.Step(`^the payload's (security-id|flow-id) is the flow's `+variants+`$`, st.identifierVariant)
 	sc.Step(`^the envelope's flow-id is the flow's `+variants+`$`, st.envelopeFlowIDVariant)
 	sc.Step(`^the envelope's flow-id is an empty string$`, func() error { return st.envelopeFlowID("") })

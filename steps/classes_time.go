@@ -3,15 +3,13 @@ package steps
 import (
 	"fmt"
 	"time"
-
-	"github.com/cucumber/godog"
 )
 
 // offsetLayout writes a start-time in the spec's form with a ±HH:MM offset
 // (never Z), so that the offset the step chose is visible.
 const offsetLayout = "2006-01-02T15:04:05-07:00"
 
-func (st *scenario) registerStartTimeClassSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerStartTimeClassSteps(sc stepRegistry) {
 	sc.Step(`^the call's start-time is midnight today at an offset east of UTC, which is still yesterday in UTC$`, st.todayEast)
 	sc.Step(`^the call's start-time is the last second of yesterday at an offset west of UTC, which is already today in UTC$`, st.yesterdayWest)
 	sc.Step(`^the call's start-time is on (February|April) (\d{1,2}) of the next (leap year|common year|year)$`, st.onDate)

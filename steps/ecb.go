@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/cucumber/godog"
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
@@ -27,7 +26,7 @@ type ecbTamper struct {
 	tamperedID     string
 }
 
-func (st *scenario) registerECBSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerECBSteps(sc stepRegistry) {
 	sc.Step(`^the payload is sealed, whole ciphertext blocks inside its client-identifier are (dropped|duplicated|swapped), and it is sent$`, st.sendTampered)
 	sc.Step(`^the server's answer is recorded as a security finding$`, st.recordFinding)
 }

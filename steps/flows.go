@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/cucumber/godog"
-
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
@@ -64,7 +62,7 @@ func otherKind(kind string) string {
 	return protocol.KindDialer
 }
 
-func (st *scenario) registerFlowSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerFlowSteps(sc stepRegistry) {
 	sc.Step(`^`+roleRE+`$`, st.givenFlow)
 	sc.Step(`^the envelope is addressed to `+roleRE+`$`, st.envelopeAddressedTo)
 	sc.Step(`^the envelope's flow-id is unknown$`, st.envelopeFlowIDUnknown)

@@ -118,15 +118,15 @@ var envelopeMalformationREs = func() []*regexp.Regexp {
 	return out
 }()
 
-func (st *scenario) registerMalformedSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerMalformedSteps(sc stepRegistry) {
 	for _, m := range envelopeMalformations {
-		re := regexp.MustCompile("^the envelope is sent with " + m.expr() + "$")
+		re := sc.compile("^the envelope is sent with " + m.expr() + "$")
 		sc.Step(re, stepFunc(re.NumSubexp(), func(ctx context.Context, args []string) error {
 			return st.sendMalformed(ctx, m, args, true)
 		}))
 	}
 	for _, m := range plainMalformations {
-		re := regexp.MustCompile("^the plain payload is sent with " + m.expr() + "$")
+		re := sc.compile("^the plain payload is sent with " + m.expr() + "$")
 		sc.Step(re, stepFunc(re.NumSubexp(), func(ctx context.Context, args []string) error {
 			return st.sendMalformed(ctx, m, args, false)
 		}))

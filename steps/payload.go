@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 )
 
@@ -104,7 +102,7 @@ func (st *scenario) startTime(d time.Duration) string {
 	return st.s.now().Add(d).In(ist).Format(startTimeLayout)
 }
 
-func (st *scenario) registerPayloadSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerPayloadSteps(sc stepRegistry) {
 	sc.Step(`^a payload with (\d+) calls? to (?:a |an )?(whitelisted|not-whitelisted|invalid) numbers?$`, st.newPayload)
 	sc.Step(`^another call to (?:a |an )?(whitelisted|not-whitelisted|invalid) number$`, st.anotherCall)
 	sc.Step(`^the api-version is "([^"]*)"$`, func(v string) error { return st.setInPayload("api-version", v) })
@@ -252,7 +250,7 @@ var relativeStartTimes = []struct {
 	{"tomorrow", func(now time.Time) time.Time { return now.Add(24 * time.Hour) }},
 }
 
-func (st *scenario) registerStartTimeSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerStartTimeSteps(sc stepRegistry) {
 	for _, r := range relativeStartTimes {
 		sc.Step(`^the call's start-time is `+regexp.QuoteMeta(r.phrase)+`$`, func() error {
 			return st.setStartTime(r.at(st.s.now().In(ist)))

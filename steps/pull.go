@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/cucumber/godog"
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
-func (st *scenario) registerPullSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerPullSteps(sc stepRegistry) {
 	sc.Step(`^the payload has been accepted by the (encrypted|plain) endpoint$`, st.payloadAccepted)
 	sc.Step(`^a pull request for the accepted calls$`, st.newPullRequest)
 	sc.Step(`^a pull request for (\d+) unknown phonon-uuids?$`, st.unknownPullRequest)

@@ -8,13 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
-func (st *scenario) registerReplaySteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerReplaySteps(sc stepRegistry) {
 	sc.Step(`^the same request is sent again unchanged$`, st.resendUnchanged)
 	sc.Step(`^the same payload is sealed again with a new AES key and sent$`, st.resealed)
 	sc.Step(`^the same payload is sent again to the (encrypted|plain) endpoint$`, st.samePayloadTo)

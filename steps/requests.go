@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/cucumber/godog"
 	"github.com/onsi/gomega"
 	"github.com/tidwall/gjson"
 
@@ -29,7 +28,7 @@ const reqKinds = `(key pair request|encryptdata request|pull request)`
 
 var reqPaths = map[string]string{reqKeyPair: protocol.PathGenerateKeyPair, reqEncryptData: protocol.PathEncryptData, reqPull: protocol.PathPull}
 
-func (st *scenario) registerKeySteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerKeySteps(sc stepRegistry) {
 	sc.Step(`^the encryptdata request's "aesKey" is a key of (\d+) characters$`, st.aesKeyOfLength)
 	sc.Step(`^the `+reqKinds+` has no "([^"]+)"$`, st.removeFromRequest)
 	sc.Step(`^the `+reqKinds+` is sent$`, st.sendRequest)
@@ -176,7 +175,7 @@ func (st *scenario) newPublicKey() error {
 
 // --- encryptdata ---
 
-func (st *scenario) registerEncryptDataSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerEncryptDataSteps(sc stepRegistry) {
 	sc.Step(`^an encryptdata request for the payload$`, st.newEncryptDataRequest)
 	sc.Step(`^an encryptdata request for the published vector's payload and key$`, st.vectorEncryptDataRequest)
 	sc.Step(`^the response requestEncryptedValue is the payload sealed locally with the same key$`, st.sameAsLocalSeal)

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/cucumber/godog"
 	"github.com/onsi/gomega"
 	"github.com/tidwall/gjson"
 )
 
-func (st *scenario) registerResponseSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerResponseSteps(sc stepRegistry) {
 	sc.Step(`^the response code is (\d{3}) ([A-Z_]+)$`, st.responseCode)
 	sc.Step(`^the request is refused with HTTP (\d{3}) and code (\d{3}) ([A-Z_]+)$`, st.transportRefusal)
 	sc.Step(`^every call-details entry echoes its client-identifier with a phonon-uuid$`, st.everyCallEchoed)

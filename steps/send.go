@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/cucumber/godog"
-
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
@@ -142,7 +140,7 @@ func (st *scenario) createRequest(payload []byte, encrypted bool, kind string) (
 	return o, nil
 }
 
-func (st *scenario) registerSendSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerSendSteps(sc stepRegistry) {
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint( of the other kind)?$`, st.sendPayload)
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint with the header "([^":]+): ([^"]*)"$`, st.sendWithHeader)
 	sc.Step(`^a new payload is sealed for the (new|previous) key and sent$`, st.sendForKey)

@@ -103,6 +103,8 @@ type Suite struct {
 	// flowLocks keep a scenario that rotates a flow's key alone on that
 	// flow (flowlock.go).
 	flowLocks sync.Map // flow-id -> *sync.RWMutex
+	// stepPatterns are the step patterns, compiled once (registry.go).
+	stepPatterns sync.Map
 	// exclusive lets a scenario that moves the server's clock, or measures
 	// answer times, run alone: every scenario holds it for reading, a
 	// @clock or @timing scenario for writing.
@@ -190,20 +192,21 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(st.before)
 	sc.After(st.after)
 	sc.StepContext().After(st.afterStep)
-	st.registerFlowSteps(sc)
-	st.registerPayloadSteps(sc)
-	st.registerValueSteps(sc)
-	st.registerSendSteps(sc)
-	st.registerMalformedSteps(sc)
-	st.registerResponseSteps(sc)
-	st.registerKeySteps(sc)
-	st.registerEncryptDataSteps(sc)
-	st.registerPullSteps(sc)
-	st.registerTransportSteps(sc)
-	st.registerECBSteps(sc)
-	st.registerReplaySteps(sc)
-	st.registerTimingSteps(sc)
-	st.registerClassSteps(sc)
+	reg := stepRegistry{sc: sc, patterns: &s.stepPatterns}
+	st.registerFlowSteps(reg)
+	st.registerPayloadSteps(reg)
+	st.registerValueSteps(reg)
+	st.registerSendSteps(reg)
+	st.registerMalformedSteps(reg)
+	st.registerResponseSteps(reg)
+	st.registerKeySteps(reg)
+	st.registerEncryptDataSteps(reg)
+	st.registerPullSteps(reg)
+	st.registerTransportSteps(reg)
+	st.registerECBSteps(reg)
+	st.registerReplaySteps(reg)
+	st.registerTimingSteps(reg)
+	st.registerClassSteps(reg)
 }
 
 // cancelled is the error of a step started after the run was cancelled.

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
@@ -51,7 +50,7 @@ type timingRun struct {
 	odd map[string]*exchange
 }
 
-func (st *scenario) registerTimingSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerTimingSteps(sc stepRegistry) {
 	sc.Step(`^envelopes failing at the RSA padding, the AES padding and the payload JSON are sent in turn$`, st.sendTimingClasses)
 	sc.Step(`^the answer times of the three do not differ measurably$`, st.timingUniform)
 }

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 
-	"github.com/cucumber/godog"
-
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
-func (st *scenario) registerTransportSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerTransportSteps(sc stepRegistry) {
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint with the method "([A-Z]+)"$`, st.sendWithMethod)
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint with the content type "([^"]*)"$`, st.sendWithContentType)
 	sc.Step(`^the payload is (?:sealed and )?sent to the (encrypted|plain) endpoint in a body of exactly 256 KB$`, func(ctx context.Context, endpoint string) error {

@@ -2,10 +2,7 @@ package steps
 
 import (
 	"context"
-	"regexp"
 	"strings"
-
-	"github.com/cucumber/godog"
 )
 
 // A value phrase says what an edit step writes into a field: a JSON
@@ -79,7 +76,7 @@ func fieldIs(field, name string) bool {
 
 // registerValueSteps registers, for every value phrase, the steps that
 // write it into the payload, a call, or a side request.
-func (st *scenario) registerValueSteps(sc *godog.ScenarioContext) {
+func (st *scenario) registerValueSteps(sc stepRegistry) {
 	for _, vp := range valuePhrases {
 		st.registerValueStep(sc, `^the payload's "([^"]+)" is `+vp.expr+`$`, 1, vp, func(field string, v any, _ []string) error {
 			return st.setInPayload(field, v)
@@ -100,8 +97,8 @@ func (st *scenario) registerValueSteps(sc *godog.ScenarioContext) {
 // registerValueStep registers one edit step: its first head captures say
 // what is edited, the last of them naming the field; the rest are the
 // value phrase's.
-func (st *scenario) registerValueStep(sc *godog.ScenarioContext, expr string, head int, vp valuePhrase, set func(field string, v any, head []string) error) {
-	re := regexp.MustCompile(expr)
+func (st *scenario) registerValueStep(sc stepRegistry, expr string, head int, vp valuePhrase, set func(field string, v any, head []string) error) {
+	re := sc.compile(expr)
 	sc.Step(re, stepFunc(re.NumSubexp(), func(_ context.Context, args []string) error {
 		field := args[head-1]
 		v, err := vp.value(st, field, args[head:])
