@@ -149,13 +149,13 @@ func TestCallBudget(t *testing.T) {
 // TestPacedRun: with max-requests-per-minute 1200 no 5-second window at the
 // server holds more than 120 requests, and the run passes. The whole suite
 // (about 500 requests: some 25 seconds); with -short, the status scenarios
-// for 302, 303 and 200 (still several windows long).
+// for 302, 303, 200 and 210 (still several windows long).
 func TestPacedRun(t *testing.T) {
 	cs := startCountingServer(t)
 	profile := withKnobs(t, cs, "max-requests-per-minute: 1200")
 	args := []string{"--profile", profile, "--reports", t.TempDir()}
 	if testing.Short() {
-		args = append(args, "--tags", "@status-302,@status-303,@status-200")
+		args = append(args, "--tags", "@status-302,@status-303,@status-200,@status-210")
 	}
 	start := time.Now()
 	code, stdout, stderr := runRunner(t, context.Background(), args...)
