@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -205,7 +206,7 @@ func checkSummary(t *testing.T, s summarySchema, run *reporting.Run, url string)
 		t.Errorf("profile %+v, target %q", s.Profile, s.Target)
 	case s.HarnessVersion == "" || s.Started == nil || s.Finished == nil || s.DurationSecs <= 0 || s.Finished.Before(*s.Started):
 		t.Errorf("version %q, started %v, finished %v, duration %v", s.HarnessVersion, s.Started, s.Finished, s.DurationSecs)
-	case s.Selection.Tags != "@status-401,@status-207" || s.Selection.Concurrency != 4 || s.Selection.TimeoutSecs != 10:
+	case s.Selection.Tags != "@status-401,@status-207" || s.Selection.Concurrency != suite.DefaultConcurrency || s.Selection.TimeoutSecs != 10:
 		t.Errorf("selection %+v", s.Selection)
 	case !s.Redacted || s.Strictness != "reference" || s.Interrupted:
 		t.Errorf("redacted %v, strictness %q, interrupted %v", s.Redacted, s.Strictness, s.Interrupted)
