@@ -21,8 +21,6 @@ const (
 	// RandomKeyBytes is how many random bytes a generated key string carries.
 	// The docs' 8-character keys can be searched offline; 16 bytes cannot.
 	RandomKeyBytes = 16
-	// MinKeyStringLen is the shortest key string Seal accepts from a caller.
-	MinKeyStringLen = 1
 )
 
 // Envelope is the body of a request to an encrypted Kairos endpoint.

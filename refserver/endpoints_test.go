@@ -1,7 +1,6 @@
 package refserver
 
 import (
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -188,6 +187,3 @@ func TestPull(t *testing.T) {
 		{"another flow's uuid", protocol.PathPull, req(func(m map[string]any) { m["phonon-uuids"] = []string{otherUUID} }), protocol.NoDataAvailable},
 	})
 }
-
-// keyOf is a flow's current private key on a server, for tests.
-func keyOf(s *Server, id string) *rsa.PrivateKey { return s.flows[id].key.Load() }

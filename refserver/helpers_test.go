@@ -220,13 +220,6 @@ func (h *harness) create(f *Flow, encrypted bool, payload []byte) *result {
 	return h.post(createPath(f.Kind, encrypted), body)
 }
 
-func otherKind(kind string) string {
-	if kind == protocol.KindMulticast {
-		return protocol.KindDialer
-	}
-	return protocol.KindMulticast
-}
-
 var kinds = []string{protocol.KindMulticast, protocol.KindDialer}
 
 func modeName(encrypted bool) string {

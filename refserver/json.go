@@ -86,23 +86,6 @@ func jsonObject(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 	return members, true
 }
 
-// jsonStrings reads a list of strings; any other element refuses it.
-func jsonStrings(raw json.RawMessage) ([]string, bool) {
-	items, ok := jsonArray(raw)
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, 0, len(items))
-	for _, item := range items {
-		s, ok := jsonString(item)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, s)
-	}
-	return out, true
-}
-
 // stringFields reads the named members, all of which must be strings.
 func stringFields(members map[string]json.RawMessage, names ...string) ([]string, error) {
 	out := make([]string, len(names))

@@ -143,7 +143,7 @@ func TestCanarySecretsStayOutOfReports(t *testing.T) {
 	texts := func(noRedact bool) map[string]string {
 		dir := t.TempDir()
 		// The preflight would refuse the canary security id before the
-		// scenario could attach its evidence (TestPreflight covers its line).
+		// scenario could attach its evidence (TestCheckProfileWrongSecurityID covers that).
 		args := []string{"--profile", profile, "--features", features, "--reports", dir, "--no-preflight"}
 		if noRedact {
 			args = append(args, "--no-redact")

@@ -228,29 +228,6 @@ func deletePath(root any, path string) error {
 	return nil
 }
 
-// getPath returns the value at path.
-func getPath(root any, path string) (any, error) {
-	parts, err := pathParts(path)
-	if err != nil {
-		return nil, err
-	}
-	return lookup(root, parts)
-}
-
-// encodeIndented encodes v with two-space indentation, like the templates
-// and Phonon's published sample.
-func encodeIndented(v any) ([]byte, error) {
-	flat, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, flat, "", "  "); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 // parseLiteral turns a step's value phrase into a JSON value: "a string",
 // 12, true, false, null, an empty list, an empty object.
 func parseLiteral(s string) (any, error) {

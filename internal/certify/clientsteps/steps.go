@@ -110,6 +110,9 @@ func (s *scenario) ask(role string, build func(flow profile.Flow, p *profile.Pro
 	if err != nil {
 		return err
 	}
+	if len(p.Phones.Whitelisted) == 0 {
+		return errors.New("the profile lists no phones.whitelisted number: the payloads a client is given call one")
+	}
 	payload := build(flow, p)
 	if s.sess.Locale != "" && isASCII(payload) {
 		s.notRerun = true
@@ -127,15 +130,12 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// spec is a payload for flow with the run's phone and a unique prefix for
-// client-identifiers, so the server never sees a repeat across scenarios.
+// spec is a payload for flow with the profile's first whitelisted phone
+// (ask checks there is one) and a unique prefix for client-identifiers, so
+// the server never sees a repeat across scenarios.
 func (s *scenario) spec(flow profile.Flow, p *profile.Profile, calls int) certify.PayloadSpec {
-	phone := "7016225597"
-	if len(p.Phones.Whitelisted) > 0 {
-		phone = p.Phones.Whitelisted[0]
-	}
 	return certify.PayloadSpec{
-		APIVersion: "1.0", SecurityID: flow.SecurityID, FlowID: flow.FlowID, Calls: calls, Phone: phone,
+		APIVersion: "1.0", SecurityID: flow.SecurityID, FlowID: flow.FlowID, Calls: calls, Phone: p.Phones.Whitelisted[0],
 		IDPrefix: s.sess.ID(), Start: certify.TomorrowMorning(s.run.Config().Now()),
 	}
 }
