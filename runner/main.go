@@ -9,7 +9,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
 // Exit codes: the same for every subcommand.
@@ -20,6 +23,11 @@ const (
 )
 
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the collector works harder near it instead of letting
+		// garbage from a hostile target's megabyte answers pile up.
+		debug.SetMemoryLimit(protocol.SoftMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -15,4 +15,10 @@ const (
 	// does not, few enough that a dead target is seen within one round of
 	// concurrent scenarios.
 	NoAnswerStreak = 3
+	// SoftMemoryLimit is the runner's Go memory limit (unless GOMEMLIMIT
+	// sets one): the garbage collector works harder near it, so that a
+	// target answering just under MaxResponseBytes every time (held in
+	// batches of tens by each concurrent scenario) keeps the process under
+	// about 300 MB. It is soft: a run that needs more gets more.
+	SoftMemoryLimit = 256 << 20
 )
