@@ -99,7 +99,12 @@ func Classify(err error) Kind {
 		return Timeout
 	case isTLS(err):
 		return TLS
-	case strings.Contains(msg, "malformed HTTP"):
+	case strings.Contains(msg, "malformed HTTP"),
+		// The target spoke before it was asked: net/http saw bytes on a
+		// connection it had not yet written the request to, and says so
+		// only in this internal wording (the race decides which of the
+		// two messages a non-HTTP target gets).
+		strings.Contains(msg, "readLoopPeekFailLocked"):
 		return NotHTTP
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return Closed

@@ -126,3 +126,18 @@ func tlsAlertServer(t *testing.T) string {
 	}()
 	return "http://" + ln.Addr().String()
 }
+
+// TestClassifyUnsolicitedBytes: a target that writes before it is asked can
+// make net/http fail with its internal "readLoopPeekFailLocked" wording
+// instead of "malformed HTTP"; which one depends on a race, so both must
+// read as not HTTP (the probe's diagnosis and the breaker depend on it).
+func TestClassifyUnsolicitedBytes(t *testing.T) {
+	for _, msg := range []string{
+		`Post "http://127.0.0.1:1/x": readLoopPeekFailLocked: %!w(<nil>)`,
+		`Post "http://127.0.0.1:1/x": net/http: HTTP/1.x transport connection broken: malformed HTTP status code "hostile"`,
+	} {
+		if got := Classify(errors.New(msg)); got != NotHTTP {
+			t.Errorf("Classify(%q) = %v, want NotHTTP", msg, got)
+		}
+	}
+}
