@@ -116,6 +116,8 @@ func TestTargetThatStopsAnsweringMidRun(t *testing.T) {
 	t.Cleanup(func() { close(release); srv.Close() })
 	dir := t.TempDir()
 	start := time.Now()
+	// Concurrency 4: the bound on requests below counts those in flight
+	// when the target stopped answering, at most one per scenario.
 	code, stdout, stderr := runRunner(t, context.Background(), "--target", srv.URL, "--timeout", "1s",
 		"--tags", "@status-400", "--reports", dir, "--no-preflight", "--concurrency", "4")
 	took := time.Since(start)

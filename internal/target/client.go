@@ -23,6 +23,15 @@ const (
 	DefaultIdleConns = 32
 )
 
+// idleConnTimeout closes a connection left idle this long. A server
+// closes a connection that has not sent its first request within its
+// header timeout (the reference server's is 10 s), and the transport
+// parks connections it dialed for a burst of requests but did not need;
+// a POST sent later on such a connection meets EOF and is not retried.
+// Under the header timeouts of common servers, and long enough to reuse
+// connections throughout a run.
+const idleConnTimeout = 5 * time.Second
+
 // ClientOptions shape the HTTP client of a Target.
 type ClientOptions struct {
 	// Timeout bounds each exchange: the dial, the TLS handshake, the wait
@@ -72,7 +81,7 @@ func NewHTTPClient(prof *profile.Profile, opts ClientOptions) (*http.Client, err
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: answerTimeout,
 		MaxIdleConnsPerHost:   conns,
-		IdleConnTimeout:       90 * time.Second,
+		IdleConnTimeout:       idleConnTimeout,
 	}
 	return &http.Client{
 		Transport:     transport,
