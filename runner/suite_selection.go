@@ -155,13 +155,13 @@ func (sel *selection) takeSlice(s shard.Spec) error {
 		return fmt.Errorf("--shard %s: the selection has %d scenarios (Scenario Outlines count once), too few for %d slices: use at most %d",
 			s, len(sorted), s.Total, len(sorted))
 	}
-	mine := map[shard.Unit]bool{}
+	mine := map[string]bool{}
 	for _, u := range s.Select(sorted) {
-		mine[u] = true
+		mine[u.String()] = true
 	}
 	var kept []suite.ScenarioInfo
 	for _, sc := range sel.selected {
-		if mine[shard.Unit{URI: sc.URI, Line: sc.ScenarioLine}] {
+		if mine[shard.Unit{URI: sc.URI, Line: sc.ScenarioLine}.String()] {
 			kept = append(kept, sc)
 		}
 	}

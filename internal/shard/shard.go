@@ -4,11 +4,11 @@
 // The model is Playwright's --shard and merge-reports.
 //
 // A scenario's slice depends only on the selection, never on --seed (which
-// orders the run) or on the machine: the selection's units (a Scenario, or
+// orders the run) or on the machine. The selection's units (a Scenario, or
 // a Scenario Outline whole, since godog selects an outline only whole) are
-// sorted by feature path and line, and dealt round-robin, so each slice
-// holds about 1/N of every feature file and slow feature files spread over
-// the slices.
+// dealt largest first (by scenarios, then by feature path and line), each
+// to the slice holding the fewest scenarios so far: the slices' sizes
+// differ by at most the largest outline's rows.
 package shard
 
 import (
@@ -53,20 +53,27 @@ func (s Spec) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Total) }
 type Unit struct {
 	URI  string
 	Line int
+	// Scenarios is how many scenarios (an outline's selected rows) the
+	// unit holds; Units counts them.
+	Scenarios int
 }
 
 func (u Unit) String() string { return u.URI + ":" + strconv.Itoa(u.Line) }
 
-// Units lists the distinct units of a selection, sorted by file and line:
-// the order slices are dealt from.
-func Units(units []Unit) []Unit {
-	seen := map[Unit]bool{}
+// Units lists the distinct units of a selection, given one Unit per
+// selected scenario (an outline's rows share theirs), each with its count
+// of scenarios, sorted by file and line.
+func Units(scenarios []Unit) []Unit {
+	index := map[string]int{}
 	var out []Unit
-	for _, u := range units {
-		if !seen[u] {
-			seen[u] = true
-			out = append(out, u)
+	for _, u := range scenarios {
+		key := u.String()
+		if i, ok := index[key]; ok {
+			out[i].Scenarios++
+			continue
 		}
+		index[key] = len(out)
+		out = append(out, Unit{URI: u.URI, Line: u.Line, Scenarios: 1})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].URI != out[j].URI {
@@ -78,11 +85,30 @@ func Units(units []Unit) []Unit {
 }
 
 // Select returns the units of sorted (as Units returns them) that fall in
-// slice s: the k-th unit goes to slice k mod Total.
+// slice s, in file order. Every slice computes the same deal: the units
+// largest first (ties in file order), each to the slice with the fewest
+// scenarios so far (ties: the lowest slice).
 func (s Spec) Select(sorted []Unit) []Unit {
+	order := make([]int, len(sorted))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return sorted[order[a]].Scenarios > sorted[order[b]].Scenarios })
+	load := make([]int, s.Total)
+	mine := make([]bool, len(sorted))
+	for _, i := range order {
+		least := 0
+		for j := range load {
+			if load[j] < load[least] {
+				least = j
+			}
+		}
+		load[least] += max(sorted[i].Scenarios, 1)
+		mine[i] = least == s.Index-1
+	}
 	var out []Unit
-	for k, u := range sorted {
-		if k%s.Total == s.Index-1 {
+	for i, u := range sorted {
+		if mine[i] {
 			out = append(out, u)
 		}
 	}

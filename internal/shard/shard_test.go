@@ -32,62 +32,67 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func someUnits() []Unit {
-	var units []Unit
+// someScenarios is a selection: one Unit per scenario, the outlines' rows
+// sharing their outline's line.
+func someScenarios() []Unit {
+	var scenarios []Unit
 	for f := 0; f < 5; f++ {
 		for l := 0; l < 7+f; l++ {
-			units = append(units, Unit{URI: fmt.Sprintf("features/f%d.feature", 4-f), Line: 10 + 5*l})
+			u := Unit{URI: fmt.Sprintf("features/f%d.feature", 4-f), Line: 10 + 5*l}
+			rows := 1
+			if l%4 == 0 {
+				rows = 3 + l // an outline
+			}
+			for r := 0; r < rows; r++ {
+				scenarios = append(scenarios, u)
+			}
 		}
 	}
-	return units
+	return scenarios
 }
 
-// The slices of a selection are disjoint, cover it, differ in size by at
-// most one, and do not depend on the order the units came in.
+// The slices of a selection are disjoint, cover it, differ in scenarios by
+// at most the largest outline, and do not depend on the order the
+// scenarios came in.
 func TestSelectPartitions(t *testing.T) {
-	units := someUnits()
-	sorted := Units(append(units, units[3], units[7])) // duplicates count once
-	if len(sorted) != len(units) {
-		t.Fatalf("Units: Expected %d distinct units, Actual %d", len(units), len(sorted))
+	scenarios := someScenarios()
+	sorted := Units(scenarios)
+	largest, total := 0, 0
+	for _, u := range sorted {
+		largest, total = max(largest, u.Scenarios), total+u.Scenarios
 	}
-	reversed := make([]Unit, len(units))
-	for i, u := range units {
-		reversed[len(units)-1-i] = u
+	if total != len(scenarios) {
+		t.Fatalf("Units: Expected %d scenarios in all, Actual %d", len(scenarios), total)
 	}
-	for total := 1; total <= 6; total++ {
-		seen := map[Unit]int{}
-		minSize, maxSize := len(units), 0
-		for i := 1; i <= total; i++ {
-			s := Spec{Index: i, Total: total}
+	reversed := make([]Unit, len(scenarios))
+	for i, u := range scenarios {
+		reversed[len(scenarios)-1-i] = u
+	}
+	for n := 1; n <= 6; n++ {
+		seen := map[string]int{}
+		minSize, maxSize := len(scenarios), 0
+		for i := 1; i <= n; i++ {
+			s := Spec{Index: i, Total: n}
 			got := s.Select(sorted)
 			if again := s.Select(Units(reversed)); fmt.Sprint(again) != fmt.Sprint(got) {
 				t.Errorf("%s: the slice depends on the input order", s)
 			}
+			size := 0
 			for _, u := range got {
-				seen[u]++
+				seen[u.String()]++
+				size += u.Scenarios
 			}
-			minSize, maxSize = min(minSize, len(got)), max(maxSize, len(got))
+			minSize, maxSize = min(minSize, size), max(maxSize, size)
 		}
-		for _, u := range units {
-			if seen[u] != 1 {
-				t.Errorf("N=%d: %s is in %d slices, want 1", total, u, seen[u])
-			}
-		}
-		if maxSize-minSize > 1 {
-			t.Errorf("N=%d: slice sizes from %d to %d", total, minSize, maxSize)
-		}
-	}
-	// Every slice of 5 gets some of the first feature file: slow files spread.
-	first := map[int]bool{}
-	for i := 1; i <= 5; i++ {
-		for _, u := range (Spec{i, 5}).Select(sorted) {
-			if u.URI == "features/f0.feature" {
-				first[i] = true
+		for _, u := range sorted {
+			if seen[u.String()] != 1 {
+				t.Errorf("N=%d: %s is in %d slices, want 1", n, u, seen[u.String()])
 			}
 		}
-	}
-	if len(first) != 5 {
-		t.Errorf("features/f0.feature's scenarios went to %d of 5 slices", len(first))
+		if maxSize-minSize > largest {
+			t.Errorf("N=%d: slices of %d to %d scenarios; the largest unit has %d", n, minSize, maxSize, largest)
+		}
+		t.Logf("N=%d: slices of %d to %d scenarios", n, minSize, maxSize)
 	}
 }
 
