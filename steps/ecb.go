@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -100,7 +101,7 @@ func (st *scenario) sendTampered(ctx context.Context, op string) error {
 	env.RequestEncryptedValue = encodeB64(bytes.Join(blocks, nil))
 	// The payload sent is the one the tampered ciphertext decrypts to.
 	st.send(ctx, outgoing{path: protocol.CreatePath(st.target.kind, true), body: envelopeBody(&env), payload: tampered, encrypted: true, sealed: s})
-	st.attach("sealed-payload", dumpBody(payload, true))
+	st.attach(evidence.AttachSealedPayload, dumpBody(payload, true))
 	return nil
 }
 
@@ -152,6 +153,6 @@ func (st *scenario) recordFinding() error {
 	if err := st.fail(x, v); err != nil {
 		return err
 	}
-	st.attach("security-finding", finding)
+	st.attach(evidence.AttachSecurityFinding, finding)
 	return nil
 }

@@ -111,11 +111,11 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 // attachExchange attaches request, response and (for encrypted requests)
 // the inner payload.
 func (st *scenario) attachExchange(x *exchange) {
-	st.attach("request", dumpRequest(x))
+	st.attach(evidence.AttachRequest, dumpRequest(x))
 	if x.req.encrypted && x.req.payload != nil {
-		st.attach("payload", dumpBody(x.req.payload, true))
+		st.attach(evidence.AttachPayload, dumpBody(x.req.payload, true))
 	}
-	st.attach("response", dumpResponse(x))
+	st.attach(evidence.AttachResponse, dumpResponse(x))
 }
 
 func dumpRequest(x *exchange) string {

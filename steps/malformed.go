@@ -8,6 +8,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -218,6 +219,6 @@ func (st *scenario) sendEachMalformed(ctx context.Context, table *godog.Table) e
 	for i, x := range st.sendBatch(ctx, reqs, overlapped) {
 		fmt.Fprintf(&summary, "%s\n    -> %s\n", reqs[i].label, x.brief())
 	}
-	st.attach("exchanges", summary.String())
+	st.attach(evidence.AttachExchanges, summary.String())
 	return nil
 }

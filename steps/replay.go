@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -137,9 +138,9 @@ func (st *scenario) sendAtOnce(ctx context.Context, n int, resealed bool) error 
 	for i, x := range xs {
 		fmt.Fprintf(&summary, "%s: %s\n", reqs[i].label, x.summary())
 	}
-	st.attach("request", dumpRequest(xs[0]))
-	st.attach("payload", dumpBody(payload, true))
-	st.attach("exchanges", summary.String())
+	st.attach(evidence.AttachRequest, dumpRequest(xs[0]))
+	st.attach(evidence.AttachPayload, dumpBody(payload, true))
+	st.attach(evidence.AttachExchanges, summary.String())
 	return nil
 }
 

@@ -302,7 +302,7 @@ func (st *scenario) signatureCarriesKey() error {
 			v.add("base64(aesKey) under the RSA", "another key string", "requestDigitalSignatureValue")
 		}
 	} else if priv == nil {
-		st.attach("note", "the profile has no private key for "+st.target.role+", so only the RSA value's length was checked")
+		st.attach(evidence.AttachNote, "the profile has no private key for "+st.target.role+", so only the RSA value's length was checked")
 	}
 	return st.fail(st.sent.last, v)
 }

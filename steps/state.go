@@ -8,6 +8,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 )
 
@@ -164,7 +165,7 @@ func (st *scenario) attach(name, body string) {
 // skip ends the scenario as skipped, with the reason in the report.
 func (st *scenario) skip(format string, args ...any) error {
 	reason := st.mask(fmt.Sprintf(format, args...))
-	st.evidence.pending = append(st.evidence.pending, godog.Attachment{FileName: "skip-reason", MediaType: "text/plain", Body: []byte(reason)})
+	st.evidence.pending = append(st.evidence.pending, godog.Attachment{FileName: evidence.AttachSkipReason, MediaType: "text/plain", Body: []byte(reason)})
 	return fmt.Errorf("%w: %s", godog.ErrSkip, reason)
 }
 

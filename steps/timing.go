@@ -10,8 +10,8 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
-	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/timing"
 )
 
@@ -115,7 +115,7 @@ func (st *scenario) sendTimingClasses(ctx context.Context) error {
 		}
 	}
 	st.timing = run
-	st.attach(reporting.AttachExchanges, summary.String())
+	st.attach(evidence.AttachExchanges, summary.String())
 	return nil
 }
 
@@ -134,7 +134,7 @@ func (st *scenario) timingUniform() error {
 	}
 	cs := timing.Compare(run.classes, timing.DefaultRule)
 	table := timing.Table(run.classes, cs, timing.DefaultRule)
-	st.attach(reporting.AttachTiming, table)
+	st.attach(evidence.AttachTiming, table)
 	if found := timing.Findings(cs); len(found) > 0 {
 		var b strings.Builder
 		for i, c := range found {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/spec"
@@ -95,8 +96,8 @@ func literalSecrets(scenarios []*Scenario) []string {
 // judge sets the scenario's Outcome and Reason from godog's status and the
 // harness's conventions (see Outcome).
 func judge(sc *Scenario, cut cutOff, known *KnownFailing) {
-	skipReason := attachmentText(sc, AttachSkipReason)
-	sc.Findings = sc.AttachmentTexts(AttachSecurityFinding)
+	skipReason := attachmentText(sc, evidence.AttachSkipReason)
+	sc.Findings = sc.AttachmentTexts(evidence.AttachSecurityFinding)
 	pattern := known.Match(sc)
 	if reason, ok := notRunMark(sc); ok { // a report of ours, read again
 		sc.Outcome, sc.Reason = NotRun, reason

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 )
 
 func TestNormalizeCause(t *testing.T) {
@@ -116,7 +118,7 @@ func TestSummaryCarriesTimingMedians(t *testing.T) {
 		"fails at the AES padding     median    950µs  (30 answers)\n" +
 		"finding rule: p < 0.001 and medians apart by more than max(5ms, 20% of the faster median)\n"
 	run := &Run{Scenarios: []*Scenario{{URI: "features/timing.feature", Line: 12, Name: "alike in time", Outcome: Passed,
-		Steps: []*Step{{Status: "passed", Attachments: []Attachment{{Name: AttachTiming, Data: []byte(table)}}}}}}}
+		Steps: []*Step{{Status: "passed", Attachments: []Attachment{{Name: evidence.AttachTiming, Data: []byte(table)}}}}}}}
 	s := NewSummary(run)
 	if len(s.Timing) != 1 {
 		t.Fatalf("timing %+v", s.Timing)

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 )
 
 // The page is self-contained: its CSS is inlined and it loads nothing, so it
@@ -164,11 +166,11 @@ type timingView struct {
 }
 
 // timingViews are the scenarios that measured answer times (attachment
-// AttachTiming), in run order.
+// evidence.AttachTiming), in run order.
 func timingViews(run *Run) []timingView {
 	var out []timingView
 	for _, sc := range run.Scenarios {
-		if t := attachmentText(sc, AttachTiming); t != "" {
+		if t := attachmentText(sc, evidence.AttachTiming); t != "" {
 			out = append(out, timingView{Scenario: sc, Table: t})
 		}
 	}
@@ -185,7 +187,7 @@ func evidenceOf(sc *Scenario) []evidenceView {
 	var out []evidenceView
 	for _, a := range sc.Evidence(evidenceNames()...) {
 		name := a.Name
-		if name == AttachPayload {
+		if name == evidence.AttachPayload {
 			name = "payload (decrypted)"
 		}
 		out = append(out, evidenceView{Name: name, Text: PrettyEvidence(a)})

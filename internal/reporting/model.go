@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -222,22 +223,9 @@ type Attachment struct {
 	Data     []byte
 }
 
-// Attachment names the steps use (see the package comment).
-const (
-	AttachSkipReason      = "skip-reason"
-	AttachSecurityFinding = "security-finding"
-	AttachRequest         = "request"
-	AttachResponse        = "response"
-	AttachPayload         = "payload"
-	// AttachExchanges summarises a step that sends many requests.
-	AttachExchanges = "exchanges"
-	// AttachTiming is a timing scenario's per-class medians and verdict.
-	AttachTiming = "timing"
-)
-
 // evidenceNames are the attachments shown with a failure, in this order.
 func evidenceNames() []string {
-	return []string{AttachRequest, AttachPayload, AttachResponse, AttachExchanges, AttachTiming}
+	return []string{evidence.AttachRequest, evidence.AttachPayload, evidence.AttachResponse, evidence.AttachExchanges, evidence.AttachTiming}
 }
 
 // Counts are the run's totals by outcome.

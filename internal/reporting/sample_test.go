@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 )
 
 // The canaries a sample run plants in every place a secret could leak from:
@@ -93,7 +95,7 @@ func sampleCucumber(t testing.TB) []byte {
 func initSampleSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the flow "([^"]*)"$`, func(ctx context.Context, role string) (context.Context, error) {
 		if role == "no-did-dialer" {
-			ctx = godog.Attach(ctx, godog.Attachment{FileName: AttachSkipReason, MediaType: "text/plain",
+			ctx = godog.Attach(ctx, godog.Attachment{FileName: evidence.AttachSkipReason, MediaType: "text/plain",
 				Body: []byte(`profile staging.yaml maps no flow to role "no-did-dialer"`)})
 			return ctx, godog.ErrSkip
 		}
@@ -106,9 +108,9 @@ func initSampleSteps(sc *godog.ScenarioContext) {
 			canarySecurityID, canaryPhone, canaryPhone91)
 		response := fmt.Sprintf(`{"api-response-code":%d,"api-response-message":"x","request-id":"367a25ec-065b-4ca7-a73f-70d1da818a22"}`, code)
 		ctx = godog.Attach(ctx,
-			godog.Attachment{FileName: AttachRequest, MediaType: "application/json", Body: []byte(request)},
-			godog.Attachment{FileName: AttachPayload, MediaType: "application/json", Body: []byte(payload)},
-			godog.Attachment{FileName: AttachResponse, MediaType: "application/json", Body: []byte(response)},
+			godog.Attachment{FileName: evidence.AttachRequest, MediaType: "application/json", Body: []byte(request)},
+			godog.Attachment{FileName: evidence.AttachPayload, MediaType: "application/json", Body: []byte(payload)},
+			godog.Attachment{FileName: evidence.AttachResponse, MediaType: "application/json", Body: []byte(response)},
 		)
 		if code == 210 {
 			return ctx, errors.New("spec 5 rule 21: an invalid contact number is refused with 205\nExpected: api-response-code 205\nActual: api-response-code 210")
@@ -122,9 +124,9 @@ func initSampleSteps(sc *godog.ScenarioContext) {
 			canarySecurityID, canaryAESKey, canaryPEMBody)
 	})
 	sc.Step(`^a security finding is recorded$`, func(ctx context.Context) (context.Context, error) {
-		return godog.Attach(ctx, godog.Attachment{FileName: AttachSecurityFinding, MediaType: "text/plain",
+		return godog.Attach(ctx, godog.Attachment{FileName: evidence.AttachSecurityFinding, MediaType: "text/plain",
 			Body: []byte("the server answered 400 after 3ms for a bad padding and 40ms for a bad RSA value: a timing oracle")},
-			godog.Attachment{FileName: AttachTiming, MediaType: "text/plain",
+			godog.Attachment{FileName: evidence.AttachTiming, MediaType: "text/plain",
 				Body: []byte("fails at the RSA padding     median   6.05ms  (30 answers)\nfails at the AES padding     median  46.36ms  (30 answers)")}), nil
 	})
 	sc.Step(`^nothing is said$`, func(ctx context.Context) error { return godog.ErrSkip })

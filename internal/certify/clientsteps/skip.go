@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/cucumber/godog"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 )
 
 // RegisterSkipping gives sc the client vocabulary with every step skipping
@@ -18,7 +20,7 @@ import (
 func RegisterSkipping(sc *godog.ScenarioContext, reason string) {
 	err := fmt.Errorf("%w: %s", godog.ErrSkip, reason)
 	skip := func(ctx context.Context) (context.Context, error) {
-		return godog.Attach(ctx, godog.Attachment{FileName: "skip-reason", MediaType: "text/plain", Body: []byte(reason)}), err
+		return godog.Attach(ctx, godog.Attachment{FileName: evidence.AttachSkipReason, MediaType: "text/plain", Body: []byte(reason)}), err
 	}
 	for _, st := range (&scenario{}).vocabulary() {
 		sc.Step(st.expr, skip) // godog lets a handler take fewer arguments than its expression captures
