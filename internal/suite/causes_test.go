@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
-	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -20,6 +19,7 @@ func TestFailuresGroupByCause(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite twice against faulty servers")
 	}
+	t.Parallel()
 	for _, c := range []struct {
 		fault, tags string
 		// distinct derives the number of causes the failures should fall
@@ -63,13 +63,8 @@ func TestFailuresGroupByCause(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tg := startReference(t, fault)
-			ctx, cancel := runContext(t)
-			defer cancel()
-			res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: c.tags})
-			if err != nil {
-				t.Fatal(err)
-			}
+			t.Parallel()
+			res := runUnderFault(t, fault, c.tags) // the fault matrix's run, when it makes the same
 			run, err := reporting.Build(reporting.Meta{}, res.CucumberJSON, reporting.Options{})
 			if err != nil {
 				t.Fatal(err)

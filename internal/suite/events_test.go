@@ -18,6 +18,7 @@ import (
 // JSON says of it: status, first error, skip reason. A fault and a missing
 // role make the selection hold passes, failures and skips.
 func TestOnScenarioMatchesTheReport(t *testing.T) {
+	t.Parallel()
 	fault, err := refserver.ParseFault("wrong-code-207")
 	if err != nil {
 		t.Fatal(err)

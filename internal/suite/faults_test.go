@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"text/tabwriter"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/features"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -23,7 +26,9 @@ var (
 
 // faultSubset is the part of the suite that should catch each named fault:
 // running only it keeps the matrix fast. wrong-code-N faults use @status-N.
-// A fault missing here runs the whole suite.
+// A fault missing here runs the whole suite. The @timing scenarios (about a
+// hundred requests each) are left out where they pass under the fault:
+// they are there to catch the delay faults.
 var faultSubset = map[string]string{
 	"skip-checksum":                   "@checksum",
 	"checksum-over-ciphertext":        "@checksum",
@@ -31,19 +36,19 @@ var faultSubset = map[string]string{
 	"checksum-not-atomic":             "@checksum",
 	"checksum-records-refused":        "@checksum",
 	"checksum-never-expires":          "@checksum",
-	"leak-decryption-stage":           "@spec-5.4",
-	"close-connection-on-rsa-failure": "@spec-5.4 && @security",
+	"leak-decryption-stage":           "@spec-5.4 && ~@timing",
+	"close-connection-on-rsa-failure": "@spec-5.4 && @security && ~@timing",
 	"delay-after-rsa":                 "@timing",
 	"delay-bad-payload":               "@timing",
 	"wrong-client-identifier-echo":    "@status-200,@status-209",
 	"trust-forwarded-for":             "@spec-5.3",
 	"ip-check-after-open":             "@spec-5.3",
 	"skip-ip-check":                   "@spec-5.3",
-	"accept-short-rsa-value":          "@spec-5.4",
-	"accept-lenient-base64":           "@spec-5.4",
-	"accept-duplicate-keys":           "@spec-5.1,@spec-5.4",
-	"accept-trailing-data":            "@spec-5.1,@spec-5.4",
-	"accept-invalid-utf8":             "@spec-5.1,@spec-5.4",
+	"accept-short-rsa-value":          "@spec-5.4 && ~@timing",
+	"accept-lenient-base64":           "@spec-5.4 && ~@timing",
+	"accept-duplicate-keys":           "@spec-5.1,@spec-5.4 && ~@timing",
+	"accept-trailing-data":            "@spec-5.1,@spec-5.4 && ~@timing",
+	"accept-invalid-utf8":             "@spec-5.1,@spec-5.4 && ~@timing",
 	"accept-past-start-date":          "@spec-5.12",
 	"accept-other-kind":               "@spec-5.2,@spec-5.7",
 	"ignore-test-whitelist":           "@status-402",
@@ -97,12 +102,101 @@ func subsetFor(f refserver.Fault) string {
 	return faultSubset[f.Name()]
 }
 
+// matrixParallel is how many faults' runs the matrix makes at once: a run
+// of a few scenarios mostly waits on its own requests, so several side by
+// side keep the machine's cores busy.
+const matrixParallel = 4
+
+// matrixRow is one fault's run: the names of the scenarios that failed and
+// the ids of every scenario that ran.
+type matrixRow struct {
+	fault, subset string
+	ran           []string // ids
+	failed        []string // names, sorted
+	failedIDs     []string
+}
+
+// faultRun is one run of a part of the suite against a server with a
+// fault, made once for every test that judges it (the matrix, and the
+// tests of what the reports make of the failures).
+type faultRun struct {
+	once sync.Once
+	res  *suite.Result
+	err  error
+}
+
+// faultRuns holds them by fault and tag expression.
+var faultRuns sync.Map
+
+// runUnderFault runs the scenarios tags selects (empty: all) against a
+// reference server with fault f: once, however many tests ask.
+func runUnderFault(t *testing.T, f refserver.Fault, tags string) *suite.Result {
+	t.Helper()
+	v, _ := faultRuns.LoadOrStore(f.Name()+"\x00"+tags, &faultRun{})
+	r := v.(*faultRun)
+	r.once.Do(func() {
+		tg := startMatrixReference(t, f)
+		defer tg.Close()
+		ctx, cancel := runContext(t)
+		defer cancel()
+		r.res, r.err = suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: tags})
+	})
+	if r.err != nil {
+		t.Fatalf("%s: %v", f.Name(), r.err)
+	}
+	if r.res == nil {
+		t.Fatalf("%s, %q: the run could not be made (see the test that made it)", f.Name(), tags)
+	}
+	return r.res
+}
+
+// measuresTime says whether a fault's verdict rests on answer times: a
+// scenario it must fail (mustCatch) is a @timing one.
+func measuresTime(t *testing.T, f refserver.Fault) bool {
+	t.Helper()
+	for _, sc := range allScenarios(t) {
+		if slices.Contains(mustCatch[f.Name()], sc.Name) && slices.Contains(sc.Tags, "@timing") {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	scenariosOnce sync.Once
+	scenarios     []suite.ScenarioInfo
+	scenariosErr  error
+)
+
+// allScenarios lists the features' scenarios (read once).
+func allScenarios(t *testing.T) []suite.ScenarioInfo {
+	t.Helper()
+	scenariosOnce.Do(func() {
+		fsys, _, err := features.Source()
+		if err != nil {
+			scenariosErr = err
+			return
+		}
+		scenarios, scenariosErr = suite.LoadScenarios(fsys, features.Dir)
+	})
+	if scenariosErr != nil {
+		t.Fatal(scenariosErr)
+	}
+	return scenarios
+}
+
 // TestFaultMatrix proves every scenario family can fail: for each fault
 // the reference server can be made to have, the relevant part of the suite
 // runs against a server with that fault and at least one scenario must fail.
 // A boundary fault must fail every scenario written to catch it, and every
 // @boundary scenario must fail under at least one fault. The table "fault
 // -> scenarios that failed" is logged (and written to -faultmatrix FILE).
+//
+// Each fault is a subtest (TestFaultMatrix/NAME). The faults whose verdict
+// rests on answer times (the delay faults) run first, one at a time, while
+// this package's other tests wait (they start once this one calls
+// t.Parallel): their load would be noise in what is measured. The other
+// faults then run several at once.
 func TestFaultMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the fault matrix runs the suite once per fault")
@@ -113,70 +207,57 @@ func TestFaultMatrix(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	type row struct {
-		fault, subset string
-		ran           int
-		failed        []string
-	}
-	var rows []row
-	everFailed := map[string]bool{}
-	failedNames := map[string]bool{}
-	var all []string
 	only, err := regexp.Compile(*faultMatrixOnly)
 	if err != nil {
 		t.Fatalf("-faultmatrix.only: %v", err)
 	}
+	var faults []refserver.Fault
 	for _, f := range refserver.Faults() {
-		if !only.MatchString(f.Name()) {
+		if only.MatchString(f.Name()) {
+			faults = append(faults, f)
+		}
+	}
+	results := make([]*matrixRow, len(faults)) // nil: the fault's subtest did not finish (or -run left it out)
+	for i, f := range faults {
+		if measuresTime(t, f) {
+			t.Run(f.Name(), func(t *testing.T) { results[i] = runFault(t, f) })
+		}
+	}
+	t.Parallel()
+	slots := make(chan struct{}, matrixParallel)
+	var wg sync.WaitGroup
+	for i, f := range faults {
+		if measuresTime(t, f) {
 			continue
 		}
-		subset := subsetFor(f)
-		tg := startMatrixReference(t, f)
-		ctx, cancel := runContext(t)
-		res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: subset})
-		cancel()
-		tg.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name(), err)
-		}
-		scenarios, err := res.Scenarios()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := row{fault: f.Name(), subset: subset, ran: len(scenarios)}
-		if r.subset == "" {
-			r.subset = "(all)"
-		}
-		for _, sc := range scenarios {
-			if len(rows) == 0 {
-				all = append(all, sc.ID())
-			}
-			switch sc.Status {
-			case "failed":
-				everFailed[sc.ID()] = true
-				failedNames[sc.Name] = true
-				r.failed = append(r.failed, sc.Name)
-			case "passed", "skipped":
-			default:
-				t.Errorf("%s: %s is %s", f.Name(), sc.ID(), sc.Status)
-			}
-		}
-		if len(scenarios) == 0 {
-			t.Errorf("%s: the subset %q selects no scenario", f.Name(), subset)
-		}
-		if len(r.failed) == 0 {
-			t.Errorf("fault %s (%s) was not caught: all %d scenarios of %q passed", f.Name(), f.Description(), len(scenarios), r.subset)
-		}
-		checkCaught(t, f, scenarios)
-		sort.Strings(r.failed)
-		for _, name := range mustCatch[f.Name()] {
-			if i := sort.SearchStrings(r.failed, name); i == len(r.failed) || r.failed[i] != name {
-				t.Errorf("fault %s (%s): the scenario %q passed; it must fail", f.Name(), f.Description(), name)
-			}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			t.Run(f.Name(), func(t *testing.T) { results[i] = runFault(t, f) })
+		}()
+	}
+	wg.Wait()
+
+	var rows []*matrixRow
+	complete := true
+	everFailed := map[string]bool{}
+	failedNames := map[string]bool{}
+	for _, r := range results {
+		if r == nil {
+			complete = false
+			continue
 		}
 		rows = append(rows, r)
+		for _, id := range r.failedIDs {
+			everFailed[id] = true
+		}
+		for _, name := range r.failed {
+			failedNames[name] = true
+		}
 	}
-	if *faultMatrixOnly == "" {
+	if *faultMatrixOnly == "" && complete {
 		checkEveryBoundaryScenarioCaught(t, failedNames)
 	}
 	var b strings.Builder
@@ -189,17 +270,17 @@ func TestFaultMatrix(t *testing.T) {
 		if len(names) > 4 {
 			names, more = names[:4], fmt.Sprintf(" (+%d more)", len(r.failed)-4)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s%s\n", r.fault, r.subset, len(r.failed), r.ran, strings.Join(names, "; "), more)
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s%s\n", r.fault, r.subset, len(r.failed), len(r.ran), strings.Join(names, "; "), more)
 	}
 	tw.Flush()
-	if *faultMatrixFull {
+	if *faultMatrixFull && len(rows) > 0 {
 		var never []string
-		for _, id := range all {
+		for _, id := range rows[0].ran {
 			if !everFailed[id] {
 				never = append(never, id)
 			}
 		}
-		fmt.Fprintf(&b, "\nScenarios no fault made fail: %d of %d\n", len(never), len(all))
+		fmt.Fprintf(&b, "\nScenarios no fault made fail: %d of %d\n", len(never), len(rows[0].ran))
 		for _, id := range never {
 			fmt.Fprintf(&b, "  - %s\n", id)
 		}
@@ -210,7 +291,7 @@ func TestFaultMatrix(t *testing.T) {
 		full.WriteString(b.String())
 		full.WriteString("\nEvery failing scenario, by fault:\n")
 		for _, r := range rows {
-			fmt.Fprintf(&full, "\n%s (%s): %d of %d failed\n", r.fault, r.subset, len(r.failed), r.ran)
+			fmt.Fprintf(&full, "\n%s (%s): %d of %d failed\n", r.fault, r.subset, len(r.failed), len(r.ran))
 			for _, n := range r.failed {
 				fmt.Fprintf(&full, "  - %s\n", n)
 			}
@@ -219,4 +300,45 @@ func TestFaultMatrix(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// runFault runs the fault's subset against a server with the fault and
+// checks that it is caught: some scenario fails, and every scenario meant
+// to catch it (mustCatch, boundaryCatches) does.
+func runFault(t *testing.T, f refserver.Fault) *matrixRow {
+	subset := subsetFor(f)
+	res := runUnderFault(t, f, subset)
+	scenarios, err := res.Scenarios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &matrixRow{fault: f.Name(), subset: subset}
+	if r.subset == "" {
+		r.subset = "(all)"
+	}
+	for _, sc := range scenarios {
+		r.ran = append(r.ran, sc.ID())
+		switch sc.Status {
+		case "failed":
+			r.failedIDs = append(r.failedIDs, sc.ID())
+			r.failed = append(r.failed, sc.Name)
+		case "passed", "skipped":
+		default:
+			t.Errorf("%s: %s is %s", f.Name(), sc.ID(), sc.Status)
+		}
+	}
+	if len(scenarios) == 0 {
+		t.Errorf("%s: the subset %q selects no scenario", f.Name(), subset)
+	}
+	if len(r.failed) == 0 {
+		t.Errorf("fault %s (%s) was not caught: all %d scenarios of %q passed", f.Name(), f.Description(), len(scenarios), r.subset)
+	}
+	checkCaught(t, f, scenarios)
+	sort.Strings(r.failed)
+	for _, name := range mustCatch[f.Name()] {
+		if i := sort.SearchStrings(r.failed, name); i == len(r.failed) || r.failed[i] != name {
+			t.Errorf("fault %s (%s): the scenario %q passed; it must fail", f.Name(), f.Description(), name)
+		}
+	}
+	return r
 }

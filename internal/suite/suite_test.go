@@ -22,6 +22,7 @@ const wantScenarios = 482
 // in-process reference server: all must pass, none may be skipped,
 // undefined, pending or ambiguous, and the count must be exact.
 func TestSuiteAgainstReferenceServer(t *testing.T) {
+	t.Parallel()
 	tg := startReference(t, refserver.Fault{})
 	ctx, cancel := runContext(t)
 	defer cancel()
