@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,10 +30,8 @@ func TestBinaryOutsideTheRepository(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("stops `serve` with SIGINT")
 	}
-	bin := filepath.Join(t.TempDir(), "kairos")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	t.Parallel()
+	bin, _ := builtBinaries(t)
 	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
@@ -136,14 +136,28 @@ func TestBinaryOutsideTheRepository(t *testing.T) {
 		}
 	})
 
+	// The reference client certifies with every padding declared (OAEP is
+	// judged only when declared).
 	t.Run("certify-client", func(t *testing.T) {
 		cmd := kairos(t, "certify-client", "--client-cmd", bin+" client-send", "--rsa-paddings", "pkcs1v15,oaep-sha1,oaep-sha256")
 		stdout := output(t, cmd)
-		if !strings.Contains(stdout, fmt.Sprintf("CERTIFIED: %d of %d scenarios passed in", clientSuiteSize, clientSuiteSize)) {
+		if !strings.Contains(stdout, fmt.Sprintf("CERTIFIED: %d of %d scenarios passed in", clientSuiteSize, clientSuiteSize)) ||
+			!strings.Contains(stdout, "RSA paddings pkcs1v15, oaep-sha1, oaep-sha256") {
 			t.Errorf("stdout:\n%s", stdout)
 		}
-		if _, err := os.Stat(filepath.Join(cmd.Dir, "reports", certify.JSONReportFile)); err != nil {
+		raw, err := os.ReadFile(filepath.Join(cmd.Dir, "reports", certify.JSONReportFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(cmd.Dir, "reports", certify.HTMLReportFile)); err != nil {
 			t.Error(err)
+		}
+		var r certify.Report
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Results) != clientSuiteSize || r.Passed != clientSuiteSize || !slices.Equal(r.RSAPaddings, []string{"pkcs1v15", "oaep-sha1", "oaep-sha256"}) {
+			t.Errorf("report: %d scenarios, %d passed, paddings %v; want all %d passed with the three paddings", len(r.Results), r.Passed, r.RSAPaddings, clientSuiteSize)
 		}
 	})
 }

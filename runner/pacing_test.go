@@ -108,6 +108,7 @@ func TestCallBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the whole suite: not with -short")
 	}
+	t.Parallel()
 	cs := startCountingServer(t)
 	profile := withKnobs(t, cs, "max-accepted-calls: 10")
 	dir := t.TempDir()
@@ -151,6 +152,7 @@ func TestCallBudget(t *testing.T) {
 // (about 500 requests: some 25 seconds); with -short, the status scenarios
 // for 302, 303, 200 and 210 (still several windows long).
 func TestPacedRun(t *testing.T) {
+	t.Parallel() // it mostly waits for its pace
 	cs := startCountingServer(t)
 	profile := withKnobs(t, cs, "max-requests-per-minute: 1200")
 	args := []string{"--profile", profile, "--reports", t.TempDir()}

@@ -76,6 +76,7 @@ func startServe(t *testing.T, stderr io.Writer, args ...string) string {
 // suite with DIR's profile alone, over HTTPS with the exported CA: green.
 // (TestFullSuiteEmbeddedAndServedAgree runs the whole suite this way.)
 func TestServeExportThenSuiteGreen(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "served") // made by serve
 	url := startServe(t, io.Discard, "--quiet", "--tls", "--export", dir)
 	if !strings.HasPrefix(url, "https://127.0.0.1:") {

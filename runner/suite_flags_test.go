@@ -17,15 +17,20 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 )
 
-// runRunner calls run as main does, with KAIROS_TARGET and KAIROS_PROFILE
-// cleared so a developer's shell cannot aim the tests elsewhere.
+// runRunner runs `runner run` with an empty environment, so that a
+// developer's KAIROS_TARGET or KAIROS_PROFILE cannot aim the tests
+// elsewhere (and without t.Setenv, so that tests can run in parallel).
 func runRunner(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Setenv(envTarget, "")
-	t.Setenv(envProfile, "")
 	var out, errOut bytes.Buffer
-	code = run(ctx, append([]string{"run"}, args...), strings.NewReader(""), &out, &errOut)
+	code = suiteCommandForTest().run(ctx, args, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// suiteCommandForTest is `runner run` as main makes it, but for an empty
+// environment.
+func suiteCommandForTest() suiteCommand {
+	return suiteCommand{getenv: func(string) string { return "" }, now: time.Now, runSuite: runConformanceSuite}
 }
 
 // miniFeatures writes a small features directory for tests that never reach

@@ -42,8 +42,6 @@ func (r *recordingSuite) run(ctx context.Context, req suite.Config) ([]byte, boo
 
 func runRepeat(t *testing.T, r *recordingSuite, args ...string) (int, string, string) {
 	t.Helper()
-	t.Setenv(envTarget, "")
-	t.Setenv(envProfile, "")
 	var out, errOut bytes.Buffer
 	cmd := suiteCommand{getenv: func(string) string { return "" }, now: time.Now, runSuite: r.run}
 	code := cmd.run(context.Background(), append(args, "--reports", t.TempDir()), &out, &errOut)
@@ -53,6 +51,7 @@ func runRepeat(t *testing.T, r *recordingSuite, args ...string) (int, string, st
 // TestRepeatShufflesEachRun: --repeat 3 runs the selection three times,
 // each with its own printed seed and its own run id, and passes.
 func TestRepeatShufflesEachRun(t *testing.T) {
+	t.Parallel()
 	r := &recordingSuite{}
 	code, out, errOut := runRepeat(t, r, "--repeat", "3", "--tags", "@status-302")
 	if code != exitOK {
@@ -88,6 +87,7 @@ func TestRepeatShufflesEachRun(t *testing.T) {
 // exit 1, and the runner says which one failed and its seed; the seeds of
 // --seed S are S, S+1, ...
 func TestRepeatStopsAtTheFirstFailure(t *testing.T) {
+	t.Parallel()
 	r := &recordingSuite{failAt: 2}
 	code, out, errOut := runRepeat(t, r, "--repeat", "5", "--seed", "41", "--tags", "@status-302")
 	if code != exitFailure {

@@ -27,6 +27,7 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the full suite runs twice; -short skips it")
 	}
+	t.Parallel()
 	// generateKeyPair makes a 4096-bit key on these servers: seconds
 	// normally, tens of seconds under -race on a loaded 2-core machine, so
 	// the per-request deadline is widened for this test.
@@ -79,15 +80,12 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	t.Logf("%d scenarios, the same outcomes on both servers but %d clock-dependent skips", len(want), clockSkips)
 }
 
-// serveExported builds the runner and starts `runner serve --tls --export
+// serveExported starts the built runner's `runner serve --tls --export
 // DIR` on a free loopback port, returning the URL it prints on its first
 // line and the profile it exported.
 func serveExported(t *testing.T) (url, profile string) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "runner")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, _ := builtBinaries(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--quiet", "--tls", "--export", dir)
 	stdout, err := cmd.StdoutPipe()
@@ -170,6 +168,7 @@ func TestProfileLackingARoleSkipsWithReason(t *testing.T) {
 // the reason, and the exit code is 2 (hostile_test.go has the other
 // misbehaving targets).
 func TestHangingTargetStopsTheRun(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -206,16 +205,15 @@ func TestHangingTargetStopsTheRun(t *testing.T) {
 // cancels on SIGINT) still leaves three complete, valid reports that say the
 // run was interrupted, and the exit code is not a pass.
 func TestInterruptWritesCompleteReports(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
 	// Cancel once the suite has printed some progress: it is mid-run.
 	stdout := &cancelOnWrite{cancel: cancel, after: 40}
-	t.Setenv(envTarget, "")
-	t.Setenv(envProfile, "")
 	var stderr strings.Builder
 	start := time.Now()
-	code := run(ctx, []string{"run", "--reports", dir}, strings.NewReader(""), stdout, &stderr)
+	code := suiteCommandForTest().run(ctx, []string{"--reports", dir}, stdout, &stderr)
 	if took := time.Since(start); took > 60*time.Second {
 		t.Errorf("an interrupted run took %s to stop", took)
 	}

@@ -22,6 +22,7 @@ import (
 // TestKnownFailingSemantics: a listed failure is "failed as expected" and
 // passes the run; a listed scenario that passes fails it.
 func TestKnownFailingSemantics(t *testing.T) {
+	t.Parallel()
 	fault, err := refserver.ParseFault("wrong-code-302")
 	if err != nil {
 		t.Fatal(err)
