@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,13 @@ import (
 var brokenClient string
 
 func TestMain(m *testing.M) {
+	// The harness on a UTF-8 machine, whatever this one is: the
+	// platform-charset client must pass there and fail only under LC_ALL=C.
+	// (Set here, not per test, so that the certifications can run side by
+	// side.)
+	for k, v := range map[string]string{"LC_ALL": "", "LC_CTYPE": "", "LANG": "C.UTF-8"} {
+		os.Setenv(k, v)
+	}
 	dir, err := os.MkdirTemp("", "certify-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -38,9 +46,31 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// certification is one certification of the broken client, made once for
+// every test that judges it.
+type certification struct {
+	once   sync.Once
+	report *Report // nil: it could not be made
+}
+
+// certifications holds them by mode and paddings.
+var certifications sync.Map
+
 // certifyMode certifies the broken client in mode, with the optional
-// paddings declared, and returns the report.
+// paddings declared, and returns the report: the same report to every test
+// asking for the same certification.
 func certifyMode(t *testing.T, mode string, paddings ...envelope.Padding) *Report {
+	t.Helper()
+	c, _ := certifications.LoadOrStore(fmt.Sprint(mode, paddings), &certification{})
+	cert := c.(*certification)
+	cert.once.Do(func() { cert.report = certify(t, mode, paddings...) })
+	if cert.report == nil {
+		t.Fatalf("the certification of %s %v could not be made (see the test that made it)", mode, paddings)
+	}
+	return cert.report
+}
+
+func certify(t *testing.T, mode string, paddings ...envelope.Padding) *Report {
 	t.Helper()
 	run := certifytest.NewRun(t, fmt.Sprintf("'%s' -mode %s", brokenClient, mode), paddings...)
 	start := time.Now()
@@ -54,6 +84,7 @@ func TestBrokenClientsFailWithTheirDiagnosis(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the client suite once per broken client")
 	}
+	t.Parallel()
 	tests := []struct {
 		mode     string
 		paddings []envelope.Padding
@@ -89,12 +120,7 @@ func TestBrokenClientsFailWithTheirDiagnosis(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
-			// The harness on a UTF-8 machine, whatever this one is: the
-			// platform-charset client must pass there and fail only under
-			// LC_ALL=C.
-			t.Setenv("LC_ALL", "")
-			t.Setenv("LC_CTYPE", "")
-			t.Setenv("LANG", "C.UTF-8")
+			t.Parallel()
 			r := certifyMode(t, tt.mode, tt.paddings...)
 			if r.Certified {
 				t.Fatalf("certified")
@@ -148,6 +174,7 @@ func TestFailuresGroupByDiagnosis(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the client suite")
 	}
+	t.Parallel()
 	// 28 refusals (21 codes, 4 HTTP statuses, 2 repeats of one payload,
 	// the published vector's foreign flow id), each answered with its own
 	// code, request-id and client-identifiers: one problem, one group.
@@ -183,6 +210,7 @@ func TestOAEPIsOptional(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the client suite")
 	}
+	t.Parallel()
 	// Not declared, OAEP is not judged: the client that gets MGF1 wrong
 	// certifies for PKCS#1 v1.5, with the OAEP scenarios skipped.
 	r := certifyMode(t, "oaep-sha256-mgf1-sha1")
@@ -200,6 +228,7 @@ func TestFractionalTimeoutCrashIsExplained(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the client suite")
 	}
+	t.Parallel()
 	// A client that parses KAIROS_TIMEOUT_SECONDS as an integer, as
 	// Integer.parseInt would, and the reference client otherwise.
 	cmd := fmt.Sprintf(`case "$KAIROS_TIMEOUT_SECONDS" in *.*) echo "java.lang.NumberFormatException: For input string: \"$KAIROS_TIMEOUT_SECONDS\"" >&2; exit 1;; esac; exec '%s' -mode reference`, brokenClient)
