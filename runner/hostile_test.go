@@ -28,6 +28,7 @@ const hostileTags = "@status-302,@status-205"
 // below the old ten minutes, that the three reports are written, valid and
 // clean UTF-8, and what the console and stderr say happened.
 func TestHostileTargets(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		behaviour hostiletest.Behaviour
 		exit      int
@@ -100,6 +101,7 @@ func TestHostileTargets(t *testing.T) {
 // few requests, then hangs, stops the run within about twice the timeout of
 // its hanging, and what was left is reported not run, never skipped.
 func TestTargetThatStopsAnsweringMidRun(t *testing.T) {
+	t.Parallel()
 	var served atomic.Int64
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -165,6 +167,8 @@ func TestHostileTargetsMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("three full runs")
 	}
+	// Not parallel: the heap sampled is the whole process's, so this runs
+	// before the parallel tests start.
 	for _, tc := range []struct {
 		b     hostiletest.Behaviour
 		bound uint64
