@@ -184,6 +184,14 @@ func (s *Server) handle(c net.Conn) {
 		}
 		return
 	case NotHTTP:
+		// The banner answers the client's request: sent before it, it would
+		// race the client's write, and net/http would report an answer on
+		// an idle connection instead of a malformed one (under load or
+		// -race). The request is read whole, so that closing sends no RST.
+		if req, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+			io.Copy(io.Discard, req.Body)
+			req.Body.Close()
+		}
 		io.WriteString(c, "SSH-2.0-OpenSSH_9.6 hostile\r\n")
 		return
 	}
