@@ -32,7 +32,7 @@ const (
 // PayloadFormats lists the formats a step may name.
 var PayloadFormats = []PayloadFormat{FormatPretty, FormatReordered, FormatEscaped, FormatCRLFTabs}
 
-// jsonStyle is how writeJSON lays a value out.
+// jsonStyle is how a payload format lays a value out (its write method).
 type jsonStyle struct {
 	indent, newline string // indent "" puts everything on one line
 	colon, comma    string // separators on one line
