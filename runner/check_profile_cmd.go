@@ -13,7 +13,9 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
 	"github.com/kairos-conformance/kairos-conformance/internal/preflight"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/safetext"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
+	"github.com/kairos-conformance/kairos-conformance/internal/watch"
 )
 
 const checkProfileUsage = `usage: runner check-profile [--profile FILE] [--target URL] [flags]
@@ -32,9 +34,16 @@ An answer that names no credential problem (a target that reads the
 empty-call-list rule otherwise, say with 210) is inconclusive: shown with "?",
 and not a failure.
 
+A target that misbehaves (stops answering: the run's breaker, three
+exchanges in a row without an answer, ends the check at once; or answers
+with something that is not a Kairos answer: not JSON, not UTF-8, cut short,
+over the harness's size or nesting limits, without api-response-code and
+api-response-message) is named as such, in one line saying what came back,
+and no profile field is blamed.
+
 Exit status: 0 every role answered as expected or inconclusively; 2 a role's
-answer named a problem, the target could not be reached, or a usage or
-profile error.
+answer named a problem, the target misbehaved or could not be reached, or a
+usage or profile error.
 
 Flags:
 `
@@ -79,9 +88,12 @@ func runCheckProfile(ctx context.Context, args []string, _ io.Reader, stdout, st
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "Preflight of %s (profile %s)\n", tgt.URL, tgt.Label)
-	ok := runPreflight(ctx, tgt, pace, *timeout, true, stdout, stderr)
+	verdict, reason := runPreflight(ctx, tgt, pace, *timeout, true, stdout, stderr)
+	if verdict == preflightStopped {
+		fmt.Fprintf(stderr, "runner check-profile: %s\n", reason)
+	}
 	fmt.Fprintf(stdout, "%d requests sent; %s.\n", pace.limiter.Requests(), pace.budget.Tally())
-	if !ok {
+	if verdict != preflightPassed {
 		return exitUsage
 	}
 	return exitOK
@@ -127,36 +139,83 @@ func (p runPacing) trafficSince(before reporting.Traffic) *reporting.Traffic {
 	return &t
 }
 
+// preflightVerdict is how a preflight ended.
+type preflightVerdict int
+
+const (
+	preflightPassed      preflightVerdict = iota // every role answered as expected or inconclusively
+	preflightFailed                              // a role's answer named a problem with the profile, or no target
+	preflightStopped                             // the target misbehaved: the credentials could not be judged
+	preflightInterrupted                         // the run was interrupted
+)
+
 // runPreflight checks every mapped role and reports: each wrong answer as
 // one line on stderr (every role on stdout when verbose), then one summary
-// line. It returns false when a role answered wrongly or the preflight could
-// not be made.
-func runPreflight(ctx context.Context, tgt *target.Target, pace runPacing, timeout time.Duration, verbose bool, stdout, stderr io.Writer) bool {
+// line. Its exchanges go through a watch with the scenarios' breaker rule,
+// which stops it when the target stops answering. When the target
+// misbehaved (the breaker tripped, or a role's answer was no usable Kairos
+// answer) the verdict is preflightStopped and reason says, in one line,
+// what the target did: the run stops and reports every scenario not run
+// for it, rather than blame a profile field.
+func runPreflight(ctx context.Context, tgt *target.Target, pace runPacing, timeout time.Duration, verbose bool, stdout, stderr io.Writer) (verdict preflightVerdict, reason string) {
 	start := time.Now()
-	checks, err := preflight.Run(ctx, preflight.Config{
-		Profile: tgt.Profile, Client: tgt.HTTPClient, Limiter: pace.limiter, Budget: pace.budget, Timeout: timeout,
+	preCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	w := watch.New(tgt.URL, 0, stop)
+	checks, err := preflight.Run(preCtx, preflight.Config{
+		Profile: tgt.Profile, Client: tgt.HTTPClient, Limiter: pace.limiter, Budget: pace.budget, Timeout: timeout, Watch: w,
 	})
-	if err != nil {
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(stderr, "runner: preflight: interrupted: %v\n", context.Cause(ctx))
+		return preflightInterrupted, ""
+	case err != nil && w.Stopped() == nil:
 		fmt.Fprintf(stderr, "runner: %v\n", err)
-		return false
+		return preflightFailed, ""
 	}
-	failed, inconclusive := preflight.Failed(checks), preflight.Inconclusive(checks)
+	failed, inconclusive, unjudged := preflight.Failed(checks), preflight.Inconclusive(checks), preflight.Unjudged(checks)
 	for _, c := range checks {
 		switch {
 		case c.Failed():
 			fmt.Fprintf(stderr, "preflight: FAIL %s\n", c)
 		case c.Inconclusive:
 			fmt.Fprintf(stderr, "preflight: ?    %s\n", c)
-		case verbose:
+		case c.Unjudged && verbose && !errors.Is(c.Err, preflight.ErrNotChecked):
+			fmt.Fprintf(stderr, "preflight: !    %s\n", c)
+		case verbose && c.OK():
 			fmt.Fprintf(stdout, "preflight: ok   %s\n", c)
 		}
 	}
 	took := time.Since(start).Round(time.Millisecond)
+	if reason := misbehaviour(tgt.URL, w, checks, unjudged); reason != "" {
+		fmt.Fprintf(stderr, "preflight: the target misbehaved (%s): %d of %d roles judged\n", took, len(checks)-len(unjudged), len(checks))
+		return preflightStopped, reason
+	}
 	if len(failed) > 0 {
 		fmt.Fprintf(stderr, "preflight: %d of %d roles did not answer as expected (%s); fix the profile (or the target)\n", len(failed), len(checks), took)
-		return false
+		return preflightFailed, ""
 	}
 	ok := len(checks) - len(inconclusive)
 	fmt.Fprintf(stdout, "Preflight: %d of %d mapped roles answered as expected, %d inconclusive, without placing a call (%s).\n", ok, len(checks), len(inconclusive), took)
-	return true
+	return preflightPassed, ""
+}
+
+// misbehaviour is one line saying why the preflight could not judge the
+// credentials, or "" when it could: the breaker's reason when it tripped,
+// else the watch's census when most answers were not JSON, else the first
+// unusable answer.
+func misbehaviour(url string, w *watch.Watch, checks, unjudged []*preflight.Check) string {
+	const head = "the preflight could not judge the credentials: "
+	if stopped := w.Stopped(); stopped != nil {
+		return head + stopped.Reason
+	}
+	if len(unjudged) == 0 {
+		return ""
+	}
+	if d := w.Diagnosis(); d != "" {
+		return head + d
+	}
+	first := unjudged[0]
+	return safetext.Clean(fmt.Sprintf("%s%d of %d roles got no usable answer from the target at %s (%s: %v)",
+		head, len(unjudged), len(checks), url, first.Role, first.Err))
 }

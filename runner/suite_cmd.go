@@ -111,12 +111,18 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	}
 	// A target that did not answer the probe cleanly would fail every role's
 	// check the same way: the run goes on to report what it does.
-	if t.probed && !cfg.noPreflight && probe.Text == "" && !runPreflight(ctx, tgt, pace, cfg.timeout, false, stdout, stderr) {
-		if ctx.Err() == nil {
+	if t.probed && !cfg.noPreflight && probe.Text == "" {
+		switch verdict, reason := runPreflight(ctx, tgt, pace, cfg.timeout, false, stdout, stderr); verdict {
+		case preflightFailed:
 			fmt.Fprintln(stderr, "runner: the preflight failed: no scenario was run (runner check-profile repeats it; --no-preflight skips it)")
 			return exitUsage
+		case preflightStopped:
+			// As when the probe got no answer: every scenario is reported
+			// not run, with the reason, and the run exits 2.
+			t.noAnswer = reason
+		case preflightInterrupted:
+			t.probed = false // nothing may run
 		}
-		t.probed = false // interrupted during the preflight: nothing may run
 	}
 	return c.runRepetitions(ctx, cfg, sel, t, stdout, stderr)
 }
@@ -139,8 +145,9 @@ type runTarget struct {
 	tgt      *target.Target
 	redactor *redact.Redactor
 	note     string // the probe's warning, if any
-	// noAnswer says what the probe saw when it got no answer at all: every
-	// scenario would only wait for its own timeout, so none runs.
+	// noAnswer says what the probe saw when it got no answer at all, or why
+	// the preflight could not judge the credentials (the target
+	// misbehaved): none runs, every scenario is reported not run for it.
 	noAnswer string
 	probed   bool // false: interrupted while probing, nothing may run
 	pace     runPacing

@@ -43,6 +43,14 @@ const (
 	// refusing them would (400), then never answers again: a target that
 	// dies mid-run, past the probe.
 	Stalls Behaviour = "stalls"
+	// ProbeThenSilent answers its first request (the runner's start-up
+	// probe) as a Kairos server refusing it would, then never answers
+	// again: a target that dies between the probe and the preflight.
+	ProbeThenSilent Behaviour = "probe-then-silent"
+	// ProbeThenHTML answers its first request as a Kairos server would,
+	// then 200 text/html to everything: a deploy that swapped the service
+	// for a web page once the probe had passed.
+	ProbeThenHTML Behaviour = "probe-then-html"
 )
 
 // Sizes of the hostile answers.
@@ -68,6 +76,9 @@ var descriptions = map[Behaviour]string{
 	HTML:      "answers 200 text/html to everything",
 	NotHTTP:   "answers with an SSH banner, not HTTP",
 	Stalls:    "answers 20 requests, then never again",
+	// Their first request is the runner's probe.
+	ProbeThenSilent: "answers the probe, then dies (never answers again)",
+	ProbeThenHTML:   "answers the probe, then answers text/html",
 }
 
 // Behaviours lists every behaviour, sorted.
@@ -203,9 +214,16 @@ func (s *Server) handle(c net.Conn) {
 		}
 		io.Copy(io.Discard, req.Body)
 		req.Body.Close()
-		if n := s.requests.Add(1); s.behaviour == Stalls && n > StallAfter {
+		n := s.requests.Add(1)
+		if s.behaviour == Stalls && n > StallAfter || s.behaviour == ProbeThenSilent && n > 1 {
 			<-s.done // hold the connection, answer nothing
 			return
+		}
+		if (s.behaviour == ProbeThenSilent || s.behaviour == ProbeThenHTML) && n == 1 {
+			w := bufio.NewWriter(c)
+			writeResponse(w, "application/json", ProbeAnswer)
+			w.Flush()
+			continue
 		}
 		if !s.answer(c) {
 			return
@@ -258,12 +276,16 @@ func (s *Server) answer(c net.Conn) bool {
 	case Stalls:
 		writeResponse(w, "application/json", `{"api-response-code": 400, "api-response-message": "Bad Request"}`)
 		return true
-	case HTML:
+	case HTML, ProbeThenHTML:
 		writeResponse(w, "text/html; charset=utf-8", "<!doctype html><html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n")
 		return true
 	}
 	return false
 }
+
+// ProbeAnswer is how the probe-then servers answer their first request:
+// as a Kairos server refuses an envelope that does not open (section 5).
+const ProbeAnswer = `{"api-response-code": 400, "api-response-message": "Invalid Format", "request-id": "00000000-0000-4000-8000-000000000000"}`
 
 // BadUTF8Body is the bad-utf8 server's answer: a Kairos-shaped body whose
 // strings hold invalid bytes, a cut multi-byte sequence, terminal escapes

@@ -89,6 +89,63 @@ func TestServersMisbehaveAsDescribed(t *testing.T) {
 				if err != nil || !bytes.Contains(body, []byte("slow")) {
 					t.Errorf("err %v, body %q", err, body)
 				}
+			case ProbeThenSilent, ProbeThenHTML: // TestProbeThen sees what follows
+				if err != nil || string(body) != ProbeAnswer {
+					t.Errorf("the first request: err %v, body %q", err, body)
+				}
+			}
+		})
+	}
+}
+
+// TestProbeThen: the probe-then servers answer the first request as Kairos
+// would, then the silent one holds every later request unanswered (on the
+// same connection and on a new one) and the other answers text/html.
+func TestProbeThen(t *testing.T) {
+	for _, b := range []Behaviour{ProbeThenSilent, ProbeThenHTML} {
+		t.Run(string(b), func(t *testing.T) {
+			srv, err := Start(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			client := &http.Client{Transport: &http.Transport{}}
+			for i := range 3 {
+				if i == 2 {
+					client.CloseIdleConnections()
+				}
+				// The silent server is judged by its deadline; for the
+				// others it is only a backstop.
+				timeout := 2 * time.Minute
+				if b == ProbeThenSilent && i > 0 {
+					timeout = time.Second
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), timeout)
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/kairos-apis/enc/outbound/create", strings.NewReader("{}"))
+				resp, err := client.Do(req)
+				var body []byte
+				if err == nil {
+					body, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+				cancel()
+				switch {
+				case i == 0:
+					if err != nil || string(body) != ProbeAnswer {
+						t.Errorf("the probe: err %v, body %q", err, body)
+					}
+				case b == ProbeThenSilent:
+					if !errors.Is(err, context.DeadlineExceeded) {
+						t.Errorf("request %d: err %v, want a timeout", i+1, err)
+					}
+				default:
+					if err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+						t.Errorf("request %d: err %v, want text/html", i+1, err)
+					}
+				}
+			}
+			if n := srv.Requests(); n != 3 {
+				t.Errorf("the server read %d requests, want 3", n)
 			}
 		})
 	}

@@ -24,6 +24,14 @@
 // empty-call-list rule is this project's reading, and a target may answer
 // it otherwise (210, say) without its credentials being wrong. Security ids
 // are never printed, only the field's name.
+//
+// An answer that says nothing about the credentials because the target
+// misbehaved (no answer, a body cut short, over the harness's size or
+// nesting limits, not a JSON object in UTF-8, without the code and message
+// section 4.1 requires) is a fault of the target, never blamed on a profile
+// field: such a Check is Unjudged and names what came back. Every exchange
+// is shown to the run's watch (package watch), whose breaker stops the
+// preflight when the target stops answering.
 package preflight
 
 import (
@@ -31,7 +39,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -44,15 +51,13 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/watch"
 )
 
 // Defaults.
 const (
 	DefaultTimeout     = 10 * time.Second
 	DefaultConcurrency = 4
-	// maxAnswerBytes bounds what is read of an answer: a Kairos error
-	// body is a few hundred bytes.
-	maxAnswerBytes = 64 << 10
 )
 
 // Config is what a preflight needs. Client, Limiter and Budget are the
@@ -68,6 +73,11 @@ type Config struct {
 	// Concurrency is how many roles are checked at once (0:
 	// DefaultConcurrency).
 	Concurrency int
+	// Watch, when set, sees every exchange, as it sees the scenarios':
+	// give it a stop function that cancels ctx, and its breaker ends the
+	// preflight when the target stops answering (the roles not yet
+	// checked are Unjudged, "not checked").
+	Watch *watch.Watch
 }
 
 // Check is one role's result.
@@ -87,13 +97,19 @@ type Check struct {
 	// target that reads the empty-call-list rule otherwise, or a failing
 	// one). The preflight cannot judge the credentials; the scenarios will.
 	Inconclusive bool
+	// Unjudged marks a role whose answer says nothing about its
+	// credentials because the target misbehaved (Err says how), or that
+	// was not checked because the preflight was stopped or interrupted
+	// first. No profile field is blamed.
+	Unjudged bool
 }
 
 // OK reports whether the role answered as expected.
 func (c *Check) OK() bool { return c.Err == nil && c.Got == c.Want }
 
-// Failed reports a wrong answer that names a cause: the run must not go on.
-func (c *Check) Failed() bool { return !c.OK() && !c.Inconclusive }
+// Failed reports a wrong answer that names a cause in the profile: the run
+// must not go on.
+func (c *Check) Failed() bool { return !c.OK() && !c.Inconclusive && !c.Unjudged }
 
 // String is the check's line: "ok" or the wrong answer and its likely cause.
 func (c *Check) String() string {
@@ -101,6 +117,8 @@ func (c *Check) String() string {
 	switch {
 	case c.OK():
 		return fmt.Sprintf("%s: %s as expected", head, c.Want)
+	case c.Unjudged:
+		return fmt.Sprintf("%s: expected %s, but %v: %s", head, c.Want, c.Err, c.Cause)
 	case c.Err != nil:
 		return fmt.Sprintf("%s: expected %s, got %v: %s", head, c.Want, c.Err, c.Cause)
 	default:
@@ -131,9 +149,22 @@ func Inconclusive(checks []*Check) []*Check {
 	return out
 }
 
+// Unjudged returns the checks the target's misbehaviour (or the
+// preflight's end) left unjudged.
+func Unjudged(checks []*Check) []*Check {
+	var out []*Check
+	for _, c := range checks {
+		if c.Unjudged {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Run checks every role the profile maps, in the profile's role order. An
-// error means the preflight could not be made at all (no target, a payload
-// that would not seal, the run cancelled); a wrong answer is a Check.
+// error means the preflight could not be made at all (no target) or did not
+// finish (ctx ended: interrupted, or stopped by cfg.Watch; the checks are
+// returned all the same); a wrong answer is a Check.
 func Run(ctx context.Context, cfg Config) ([]*Check, error) {
 	if cfg.Profile == nil || cfg.Profile.Target == "" {
 		return nil, errors.New("preflight: no target")
@@ -193,53 +224,47 @@ func checkRole(ctx context.Context, cfg Config, role string) *Check {
 	}
 	body, _ := json.Marshal(env)
 	path := protocol.CreatePath(profile.KindOf(role), true)
-	if err := cfg.Limiter.Wait(ctx); err != nil {
-		c.Err, c.Cause = err, "the run was interrupted"
+	if err := cfg.Limiter.Wait(ctx); err != nil || ctx.Err() != nil {
+		c.Err, c.Cause, c.Unjudged = ErrNotChecked, "the preflight ended before this role's turn", true
 		return c
 	}
 	// An empty call list places no call; a broken server that accepts
 	// some all the same is counted.
 	reservation, _ := cfg.Budget.Reserve(0)
-	answer, status, err := post(ctx, cfg, strings.TrimRight(cfg.Profile.Target, "/")+path, body)
-	c.HTTPStatus = status
+	a := post(ctx, cfg, strings.TrimRight(cfg.Profile.Target, "/")+path, body)
+	c.HTTPStatus = a.status
+	if ctx.Err() != nil && a.err != nil { // stopped or interrupted meanwhile: not the target's answer
+		reservation.Unknown()
+		c.Err, c.Cause, c.Unjudged = ErrNotChecked, "the preflight ended while this role's request was out", true
+		return c
+	}
+	if cfg.Watch != nil {
+		cfg.Watch.Observe(a.exchange())
+	}
+	if a.err != nil {
+		reservation.Unknown()
+		c.Err, c.Cause, c.Unjudged = a.err, targetFault, true
+		return c
+	}
+	reservation.Settle(acceptedCalls(a.body))
+	got, message, err := kairosAnswer(a)
 	if err != nil {
-		c.Err, c.Cause = err, "the target did not answer: check the target URL and the network"
+		c.Err, c.Cause, c.Unjudged = err, targetFault, true
 		return c
 	}
-	reservation.Settle(acceptedCalls(answer))
-	code := gjson.GetBytes(answer, "api-response-code")
-	if code.Type != gjson.Number {
-		c.Err = fmt.Errorf("an answer without a numeric api-response-code (HTTP %d)", status)
-		c.Cause = "the target is not a Kairos server, or not at this base URL"
+	c.Got = got
+	if c.Got == c.Want {
 		return c
 	}
-	c.Got = protocol.Code(code.Int())
-	if c.Got != c.Want {
-		c.Cause, c.Inconclusive = cause(cfg.Profile, role, c.Got)
+	if want := got.Message(); want != "" && !cfg.Profile.Knobs.MessageCheck.Accepts(want, message) {
+		// A code whose message is not the table's may not mean what the
+		// table says: blaming a profile field on it would be a guess.
+		c.Cause, c.Inconclusive = fmt.Sprintf("inconclusive: the answer's api-response-message %s is not %q, the table's for %s (knobs.message-check %s), so the code may not mean what section 5 says; the scenarios will tell",
+			quote(message), want, got, cfg.Profile.Knobs.MessageCheck), true
+		return c
 	}
+	c.Cause, c.Inconclusive = cause(cfg.Profile, role, c.Got)
 	return c
-}
-
-// post sends body and reads the answer within cfg.Timeout.
-func post(ctx context.Context, cfg Config, url string, body []byte) ([]byte, int, error) {
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(string(body)))
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "kairos-conformance preflight")
-	resp, err := cfg.Client.Do(req)
-	if err != nil {
-		return nil, 0, fmt.Errorf("no answer within %s: %w", cfg.Timeout, err)
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
-	if err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("reading the answer: %w", err)
-	}
-	return answer, resp.StatusCode, nil
 }
 
 // acceptedCalls counts the call-details entries carrying a phonon-uuid.

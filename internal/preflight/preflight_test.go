@@ -3,6 +3,7 @@ package preflight_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,13 +11,17 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
+	"github.com/kairos-conformance/kairos-conformance/internal/hostiletest"
 	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
 	"github.com/kairos-conformance/kairos-conformance/internal/preflight"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/watch"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -151,7 +156,7 @@ func TestUnreachableTargetIsAFailedCheck(t *testing.T) {
 	prof := s.profile()
 	prof.Target = url
 	for _, c := range run(t, prof, nil, nil) {
-		if c.OK() || c.Err == nil || !strings.Contains(c.String(), "did not answer") {
+		if !c.Unjudged || c.Failed() || !strings.Contains(c.String(), "no answer: connection refused") {
 			t.Errorf("against a closed port: %s", c)
 		}
 	}
@@ -196,6 +201,113 @@ func TestOtherReadingIsInconclusive(t *testing.T) {
 	for _, c := range checks {
 		if !c.OK() && !c.Failed() && !c.Inconclusive {
 			t.Errorf("%s: neither ok, failed nor inconclusive", c)
+		}
+	}
+}
+
+// TestMisbehavingTargetIsNotBlamedOnTheProfile: a target whose answers are
+// no Kairos answer at all (not JSON, not UTF-8, cut short, over a limit,
+// without the message section 4.1 requires) leaves every role unjudged,
+// none failed, and the line says what came back without naming a profile
+// field.
+func TestMisbehavingTargetIsNotBlamedOnTheProfile(t *testing.T) {
+	prof := startServer(t).profile()
+	for _, c := range []struct {
+		b    hostiletest.Behaviour
+		want string
+	}{
+		{hostiletest.HTML, `HTTP 200 text/html; charset=utf-8, not a JSON object but text/html ("<!doctype html>`},
+		{hostiletest.BadUTF8, "HTTP 200 application/json, JSON that is not valid UTF-8"},
+		{hostiletest.LargeJSON, "a JSON object with api-response-code 400 but no api-response-message string"},
+		{hostiletest.HugeJSON, "HTTP 200 application/json, but the response body is larger than the harness's limit of 1 MiB"},
+		{hostiletest.DeepJSON, "HTTP 200 application/json, but the JSON nests deeper than the harness's limit of 64 levels"},
+		{hostiletest.ShortBody, "HTTP 200 application/json, but the response body ended after 10 of the 1000 bytes"},
+		{hostiletest.NotHTTP, "no answer: not HTTP"},
+	} {
+		t.Run(string(c.b), func(t *testing.T) {
+			srv, err := hostiletest.Start(c.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			p := *prof
+			p.Target = srv.URL
+			checks := run(t, &p, nil, nil)
+			if failed := preflight.Failed(checks); len(failed) != 0 {
+				t.Errorf("failed (blamed on the profile): %v", failed)
+			}
+			for _, ch := range checks {
+				line := ch.String()
+				if !ch.Unjudged || !strings.Contains(line, c.want) || strings.Contains(line, "flows.") || !utf8.ValidString(line) {
+					t.Errorf("%q: want unjudged, naming %q and no profile field", line, c.want)
+					break
+				}
+			}
+		})
+	}
+}
+
+// TestBreakerStopsThePreflight: against a target that never answers, the
+// watch's breaker ends the preflight after the first round of requests
+// (one --timeout), where it used to wait one timeout per round of four
+// roles; the roles it did not reach are unjudged, "not checked".
+func TestBreakerStopsThePreflight(t *testing.T) {
+	srv, err := hostiletest.Start(hostiletest.Silent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	prof := startServer(t).profile()
+	prof.Target = srv.URL
+	ctx, stop := context.WithCancelCause(context.Background())
+	defer stop(nil)
+	w := watch.New(srv.URL, 0, stop)
+	const timeout = 2 * time.Second
+	rounds := (len(prof.Roles()) + preflight.DefaultConcurrency - 1) / preflight.DefaultConcurrency
+	start := time.Now()
+	checks, err := preflight.Run(ctx, preflight.Config{Profile: prof, Timeout: timeout, Watch: w})
+	took := time.Since(start)
+	if err == nil || w.Stopped() == nil || !strings.Contains(w.Stopped().Reason, "3 exchanges in a row got no answer (the last: timeout") {
+		t.Fatalf("err %v, stopped %v: want the breaker's stop", err, w.Stopped())
+	}
+	// One round of requests, each costing at most one timeout: the server
+	// saw the first round, plus one request for each of the first timeouts
+	// before the streak's last (a role starts as soon as another ends),
+	// cancelled as soon as the breaker trips.
+	if n, most := srv.Accepted(), int64(preflight.DefaultConcurrency+protocol.NoAnswerStreak-1); n > most {
+		t.Errorf("the target got %d connections, want at most %d (one round)", n, most)
+	}
+	if took >= time.Duration(rounds)*timeout {
+		t.Errorf("took %s, as long as %d rounds of %s: the breaker did not stop the preflight", took, rounds, timeout)
+	}
+	notChecked := 0
+	for _, c := range checks {
+		if !c.Unjudged || c.Failed() || strings.Contains(c.String(), "flows.") {
+			t.Errorf("%s: want unjudged, nothing blamed on the profile", c)
+		}
+		if errors.Is(c.Err, preflight.ErrNotChecked) {
+			notChecked++
+		}
+	}
+	if notChecked < len(checks)-preflight.DefaultConcurrency-protocol.NoAnswerStreak+1 {
+		t.Errorf("%d of %d roles not checked, want all but the first round", notChecked, len(checks))
+	}
+}
+
+// TestForeignMessageIsInconclusive: a wrong code whose message is not the
+// table's for it (a target answering "Bad Request" with 400) names no
+// profile field: the code may not mean what section 5 says.
+func TestForeignMessageIsInconclusive(t *testing.T) {
+	prof := startServer(t).profile()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"api-response-code": 400, "api-response-message": "Bad Request"}`)
+	}))
+	defer ts.Close()
+	prof.Target = ts.URL
+	for _, c := range run(t, prof, nil, nil) {
+		if !c.Inconclusive || !strings.Contains(c.String(), `api-response-message "Bad Request" is not "Invalid Format"`) {
+			t.Errorf("%s: want inconclusive, naming the foreign message", c)
 		}
 	}
 }
