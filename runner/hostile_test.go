@@ -76,6 +76,11 @@ func TestHostileTargets(t *testing.T) {
 			want("stdout", stdout, tc.stdout)
 			checkCleanText(t, "stdout", []byte(stdout))
 			checkCleanText(t, "stderr", []byte(stderr))
+			// The failures by cause keep the target's text as it came: its
+			// "\u001b[0m" is no duration of the harness's.
+			if tc.behaviour == hostiletest.BadUTF8 && (strings.Contains(stdout, `\u001b[<`) || !strings.Contains(stdout, `red\u001b[0m and \u202Eevil`)) {
+				t.Errorf("the console changed the target's text:\n%s", tail(stdout, 40))
+			}
 			run := readReports(t, dir, reporting.Meta{})
 			for _, f := range []string{reporting.CucumberFile, reporting.JUnitFile, reporting.HTMLFile} {
 				data, _ := os.ReadFile(filepath.Join(dir, f))

@@ -110,7 +110,7 @@ func causeOf(sc *Scenario) (req, exp, act string, selfCited bool) {
 	selfCited = len(v.Mismatches) > 0
 	for _, m := range v.Mismatches {
 		exps = append(exps, normalizeCause(m.Expected))
-		acts = append(acts, normalizeCause(m.Actual))
+		acts = append(acts, normalizeActual(m.Actual))
 		selfCited = selfCited && citesRule.MatchString(m.Expected)
 	}
 	if req == "" && len(exps) == 0 {
@@ -150,30 +150,85 @@ var causeVarying = []struct {
 	re     *regexp.Regexp
 	varies func(string) bool
 	with   string
+	// harnessOnly marks a pattern only the harness's own words are
+	// normalised by: never applied to what the target sent.
+	harnessOnly bool
 }{
-	{regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`), nil, "<uuid>"},
-	{regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?`), nil, "<time>"},
-	{regexp.MustCompile(`\b\d+(?:\.\d+)?(?:ns|µs|us|ms|s|m|h)\b`), nil, "<duration>"},
+	{regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`), nil, "<uuid>", false},
+	{regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?`), nil, "<time>", false},
+	{regexp.MustCompile(`\b\d+(?:\.\d+)?(?:ns|µs|us|ms|s|m|h)\b`), nil, "<duration>", true},
 	// base64: long, with a digit and both cases (an endpoint path has none).
 	{regexp.MustCompile(`[A-Za-z0-9+/]{24,}={0,2}`), func(m string) bool {
 		return strings.ContainsAny(m, "0123456789") && strings.ToLower(m) != m && strings.ToUpper(m) != m
-	}, "<data>"},
+	}, "<data>", false},
 	// hex: six or more characters mixing digits and letters, so that words
 	// such as "decade" and numbers such as 401 survive.
 	{regexp.MustCompile(`\b[0-9a-fA-F]{6,}\b`), func(m string) bool {
 		return strings.ContainsAny(m, "0123456789") && strings.ContainsAny(strings.ToLower(m), "abcdef")
-	}, "<hex>"},
+	}, "<hex>", false},
 	// Four digits or more: a count, a port, a phone number, an id. Status
 	// codes and HTTP statuses have three, and are the point.
-	{regexp.MustCompile(`\d{4,}`), nil, "<n>"},
+	{regexp.MustCompile(`\d{4,}`), nil, "<n>", false},
 }
 
 // normalizeCause replaces what varies between runs and requests with
 // placeholders and trims space, so that two failures of one cause compare
 // equal.
-func normalizeCause(s string) string {
+func normalizeCause(s string) string { return normalize(strings.TrimSpace(s), true) }
+
+// normalizeActual is normalizeCause for an Actual line, which quotes what
+// the target sent: outside double quotes the words are the harness's and
+// are normalised in full; a quoted string without spaces is a value (a
+// request-id, a uuid, an identifier echoed back), whose varying parts are
+// set aside, but not as durations; a quoted string with spaces is the
+// target's text (a message), kept exactly, so that "\u001b[0m" is never
+// read as a duration nor a count in someone's message merged away.
+func normalizeActual(s string) string {
 	s = strings.TrimSpace(s)
+	var b strings.Builder
+	for s != "" {
+		open := strings.IndexByte(s, '"')
+		if open < 0 {
+			b.WriteString(normalize(s, true))
+			break
+		}
+		b.WriteString(normalize(s[:open], true))
+		end := quotedEnd(s, open)
+		quoted := s[open:end]
+		if strings.ContainsAny(quoted, " \t\n") && !quotedTime.MatchString(quoted) {
+			b.WriteString(quoted)
+		} else {
+			b.WriteString(normalize(quoted, false))
+		}
+		s = s[end:]
+	}
+	return b.String()
+}
+
+// quotedTime is a quoted string that is a time and nothing else: a value.
+var quotedTime = regexp.MustCompile(`^"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"$`)
+
+// quotedEnd is the index just past the double-quoted string that starts at
+// s[open], backslash escapes skipped; the end of s when it is not closed.
+func quotedEnd(s string, open int) int {
+	for i := open + 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// normalize applies causeVarying to s; harness is set for the harness's
+// own words, which the harness-only patterns apply to as well.
+func normalize(s string, harness bool) string {
 	for _, v := range causeVarying {
+		if v.harnessOnly && !harness {
+			continue
+		}
 		s = v.re.ReplaceAllStringFunc(s, func(m string) string {
 			if v.varies != nil && !v.varies(m) {
 				return m

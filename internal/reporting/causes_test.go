@@ -27,6 +27,31 @@ func TestNormalizeCause(t *testing.T) {
 	}
 }
 
+// TestNormalizeActual: in an Actual line, the harness's words are
+// normalised, a quoted value's varying parts set aside, and the target's
+// quoted text kept byte for byte.
+func TestNormalizeActual(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		// The target's text: kept, escapes and numbers included.
+		{`"bad \xFF\xFE bytes, \u001b[2J\u001b[31mred\u001b[0m and \u202Eevil"`, `"bad \xFF\xFE bytes, \u001b[2J\u001b[31mred\u001b[0m and \u202Eevil"`},
+		{`"retry in 15s, 4096 calls queued"`, `"retry in 15s, 4096 calls queued"`},
+		{`"\u001b[0m"`, `"\u001b[0m"`},
+		{`"a \"quoted 12ms\" inside"`, `"a \"quoted 12ms\" inside"`},
+		// Values: their varying parts set aside.
+		{`"e51e6993-61d0-4327-9069-8ee268821929" after 12ms`, `"<uuid>" after <duration>`},
+		{`"ecb-fdf89e-0009-AAAA" (client-identifier)`, `"ecb-<hex>-<n>-AAAA" (client-identifier)`},
+		{`start-time "2026-03-01 10:15"`, `start-time "<time>"`},
+		{`{"api-response-code":400,"api-response-message":"Invalid Flow ID","request-id":"e51e6993-61d0-4327-9069-8ee268821929"}`,
+			`{"api-response-code":400,"api-response-message":"Invalid Flow ID","request-id":"<uuid>"}`},
+		// The harness's words around an unclosed quote.
+		{`no answer within 10s: "cut 5ms`, `no answer within <duration>: "cut 5ms`},
+	} {
+		if got := normalizeActual(c.in); got != c.want {
+			t.Errorf("normalizeActual(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+}
+
 // failedWith is a failed scenario whose failing step's error is h2spec-style.
 func failedWith(line int, tags []string, req, expected, actual string) *Scenario {
 	err := fmt.Sprintf("%s\nExpected: %s\nActual:   %s\nPath:     api-response-message\nExchange: POST /x -> HTTP 200, request-id %08x-61d0-4327-9069-8ee268821929",
