@@ -15,6 +15,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
 	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/safetext"
 )
@@ -55,9 +56,13 @@ type outgoing struct {
 	// minTimeout, when longer than the run's request timeout, is this
 	// request's deadline (generateKeyPair: protocol.KeyGenerationTimeout).
 	minTimeout time.Duration
+	// reserved is this request's part of the calls its batch reserved
+	// together (sendBatch, atOnce); nil: the request reserves its own.
+	reserved *callbudget.Reservation
 }
 
-func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
+// newExchange is o about to be sent: its method and headers filled in.
+func newExchange(o outgoing) *exchange {
 	if o.method == "" {
 		o.method = http.MethodPost
 	}
@@ -76,6 +81,12 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	for k, v := range o.header {
 		x.reqHeader.Set(k, v)
 	}
+	return x
+}
+
+func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
+	x := newExchange(o)
+	o = x.req
 	reservation, err := s.admit(ctx, o)
 	if err != nil {
 		x.err = err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/tidwall/gjson"
@@ -13,11 +14,13 @@ import (
 )
 
 // What every request passes on its way out (Suite.admit) and back
-// (Suite.settle), whichever step sends it: a slot from the run's pacing
-// limiter, and for a create request a reservation of the calls its payload
-// carries from the run's call budget. A reservation the budget refuses is
-// not sent; the scenario that tried is skipped with the reason when its
-// step ends (scenario.refusedStep), however the step sent it.
+// (Suite.settle), whichever step sends it: a reservation, from the run's
+// call budget, of the calls its payload carries, held while it is in
+// flight, then a slot from the run's pacing limiter. A reservation waits
+// while other requests in flight hold the budget's room, and is refused
+// only when the calls already accepted leave none; a refused request is
+// not sent, and the scenario that tried is skipped with the reason when
+// its step ends (scenario.refusedStep), however the step sent it.
 
 // refusals collects, for one scenario, the requests the call budget
 // refused; requests sent at once may report together.
@@ -62,15 +65,16 @@ func (st *scenario) refusedStep() error {
 // errNotSent marks an exchange that never left the harness.
 var errNotSent = errors.New("not sent")
 
-// admit reserves the calls o could place and waits for its pacing slot.
-// The wait comes before the request's own deadline starts.
+// admit reserves the calls o could place (unless its batch reserved them:
+// o.reserved) and waits for its pacing slot. Both waits come before the
+// request's own deadline starts.
 func (s *Suite) admit(ctx context.Context, o outgoing) (*callbudget.Reservation, error) {
-	reservation, err := s.budget.Reserve(callsIn(o))
-	if err != nil {
-		if r, ok := ctx.Value(refusalsKey{}).(*refusals); ok {
-			r.add(err)
+	reservation := o.reserved
+	if reservation == nil {
+		var err error
+		if reservation, err = s.reserve(ctx, callsIn(o)); err != nil {
+			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %w", errNotSent, err)
 	}
 	if err := s.limiter.Wait(ctx); err != nil {
 		reservation.Settle(0)
@@ -79,47 +83,66 @@ func (s *Suite) admit(ctx context.Context, o outgoing) (*callbudget.Reservation,
 	return reservation, nil
 }
 
+// reserve acquires n calls from the run's budget, waiting while requests
+// in flight hold its room. A refusal is reported to the scenario (a skip
+// with the reason); either way the error marks a request not sent.
+func (s *Suite) reserve(ctx context.Context, n int) (*callbudget.Reservation, error) {
+	reservation, err := s.budget.Acquire(ctx, n)
+	if err == nil {
+		return reservation, nil
+	}
+	if r, ok := ctx.Value(refusalsKey{}).(*refusals); ok && (errors.Is(err, callbudget.ErrOverBudget) || errors.Is(err, callbudget.ErrBulk)) {
+		r.add(err)
+	}
+	return nil, fmt.Errorf("%w: %w", errNotSent, err)
+}
+
 // settle counts the calls the answer accepted (call-details entries with a
 // phonon-uuid, spec section 4) and hands back the rest of the
-// reservation; with no readable answer, all of them may have been placed.
+// reservation. With no readable answer (no response, not JSON, no numeric
+// api-response-code) all of them may have been placed; so may the calls a
+// success answer (200, 209) neither accepts nor refuses in its
+// call-details: a server that places calls without saying so must not
+// take the run over its budget.
 func (s *Suite) settle(r *callbudget.Reservation, x *exchange) {
-	if x.status == 0 || !gjson.ValidBytes(x.body) {
+	code := gjson.GetBytes(x.body, "api-response-code")
+	if x.status == 0 || x.err != nil || !gjson.ValidBytes(x.body) || code.Type != gjson.Number {
 		r.Unknown()
 		return
 	}
-	n := 0
+	accepted, refused := 0, 0
 	gjson.GetBytes(x.body, "call-details").ForEach(func(_, v gjson.Result) bool {
-		if v.Get("phonon-uuid").String() != "" {
-			n++
+		switch {
+		case v.Get("phonon-uuid").String() != "":
+			accepted++
+		case v.Get("api-response-code").Exists():
+			refused++
 		}
 		return true
 	})
-	r.Settle(n)
+	uncertain := 0
+	if c := protocol.Code(code.Int()); c == protocol.Success || c == protocol.PartialSuccess {
+		uncertain = max(0, r.Calls()-accepted-refused)
+	}
+	r.SettleUncertain(accepted, uncertain)
 }
 
-// callsIn is how many calls a request could place: the length of the calls
-// list of the payload it carries to a create endpoint (the envelope's
-// inner payload, or a plain body). Anything else places none.
+// callsIn is the most calls a request could place, whatever path it goes
+// to and however leniently a server reads it: the longest top-level list
+// named "calls" in any case (a server that ignores case, or keeps the last
+// of duplicate keys, reads one the harness would not) in the payload it
+// carries (the envelope's inner payload) or in its body.
 func callsIn(o outgoing) int {
-	if !isCreatePath(o.path) {
-		return 0
-	}
-	payload := o.payload
-	if payload == nil {
-		payload = o.body
-	}
-	calls := gjson.GetBytes(payload, "calls")
-	if !calls.IsArray() {
-		return 0
-	}
-	return int(calls.Get("#").Int())
+	return max(callsInJSON(o.payload), callsInJSON(o.body))
 }
 
-func isCreatePath(path string) bool {
-	for _, e := range protocol.Endpoints() {
-		if e.Path == path {
-			return e.Kind != "" // only create endpoints serve a flow kind
+func callsInJSON(doc []byte) int {
+	n := 0
+	gjson.ParseBytes(doc).ForEach(func(k, v gjson.Result) bool {
+		if strings.EqualFold(k.String(), "calls") && v.IsArray() {
+			n = max(n, int(v.Get("#").Int()))
 		}
-	}
-	return false
+		return true
+	})
+	return n
 }

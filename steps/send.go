@@ -47,6 +47,24 @@ func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, mode batchMo
 	xs := make([]*exchange, len(reqs))
 	switch mode {
 	case atOnce:
+		// The batch reserves its calls together, so that the budget
+		// cannot turn a race into a queue; each answer settles its part.
+		n := 0
+		for _, o := range reqs {
+			n += callsIn(o)
+		}
+		group, err := st.s.reserve(ctx, n)
+		if err != nil {
+			for i := range reqs {
+				xs[i] = newExchange(reqs[i])
+				xs[i].err = err
+			}
+			break
+		}
+		for i := range reqs {
+			reqs[i].reserved = group.Take(callsIn(reqs[i]))
+		}
+		defer group.Settle(0) // nothing left in it: every call was taken
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		for i := range reqs {

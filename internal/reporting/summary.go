@@ -60,7 +60,8 @@ type SummarySelect struct {
 // counts every request the harness sent under the pacing limit (the probe
 // and the preflight included); AcceptedCalls the calls the target accepted
 // (an answer with a phonon-uuid): on a real server each rang a test phone;
-// UncertainCalls were in requests whose answer could not be read. A limit
+// UncertainCalls were in requests whose answer did not say what became of
+// them (callbudget: none could be read, or a success left them out). A limit
 // or budget of 0 is none.
 type SummaryTraffic struct {
 	Requests          int64   `json:"requests"`

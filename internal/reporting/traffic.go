@@ -13,7 +13,8 @@ type Traffic struct {
 	// RequestLimit is knobs.max-requests-per-minute (0: none).
 	RequestLimit int
 	// AcceptedCalls came back with a phonon-uuid; UncertainCalls were in
-	// requests whose answer could not be read, and may have been placed.
+	// requests whose answer did not say what became of them (none could be
+	// read, or a success answer left them out), and may have been placed.
 	AcceptedCalls, UncertainCalls int
 	// CallBudget is knobs.max-accepted-calls (0: none).
 	CallBudget int
@@ -38,7 +39,7 @@ func (t *Traffic) CallsText() string {
 		s += "s"
 	}
 	if t.UncertainCalls > 0 {
-		s += fmt.Sprintf(", and may have accepted %d more (requests with no readable answer)", t.UncertainCalls)
+		s += fmt.Sprintf(", and may have accepted %d more (answers that did not say what became of them)", t.UncertainCalls)
 	}
 	if t.CallBudget > 0 {
 		return s + fmt.Sprintf(" (budget: knobs.max-accepted-calls %d)", t.CallBudget)
