@@ -34,6 +34,10 @@ type exchange struct {
 	body   []byte
 	err    error
 	took   time.Duration
+	// shedFrom is the size of an answer of a batch that was shed (see
+	// shed), 0 when body is the whole answer; digest then stands for it.
+	shedFrom int
+	digest   string
 }
 
 // outgoing describes a request before it is sent.
@@ -153,6 +157,9 @@ func dumpResponse(x *exchange) string {
 	b.WriteString(dumpBody(x.body, false))
 	if x.err != nil {
 		fmt.Fprintf(&b, "\n(%s)", transportError(x))
+	}
+	if x.shedFrom > 0 {
+		fmt.Fprintf(&b, "\n(of an answer of %d bytes, only the members up to %d bytes were kept: %s)", x.shedFrom, keptMember, x.digest)
 	}
 	return b.String()
 }

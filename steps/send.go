@@ -45,6 +45,10 @@ const batchInFlight = 8
 // no evidence of its own: its step attaches a summary.
 func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, mode batchMode) []*exchange {
 	xs := make([]*exchange, len(reqs))
+	roundTrip := st.s.roundTrip
+	if len(reqs) > 1 {
+		roundTrip = st.s.batchRoundTrip // large answers shed once read
+	}
 	switch mode {
 	case atOnce:
 		// The batch reserves its calls together, so that the budget
@@ -72,7 +76,7 @@ func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, mode batchMo
 			go func() {
 				defer wg.Done()
 				<-start
-				xs[i] = st.s.roundTrip(ctx, reqs[i])
+				xs[i] = roundTrip(ctx, reqs[i])
 			}()
 		}
 		close(start)
@@ -86,13 +90,13 @@ func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, mode batchMo
 			go func() {
 				defer wg.Done()
 				defer func() { <-slots }()
-				xs[i] = st.s.roundTrip(ctx, reqs[i])
+				xs[i] = roundTrip(ctx, reqs[i])
 			}()
 		}
 		wg.Wait()
 	default:
 		for i := range reqs {
-			xs[i] = st.s.roundTrip(ctx, reqs[i])
+			xs[i] = roundTrip(ctx, reqs[i])
 		}
 	}
 	st.sent = sentLog{last: xs[len(xs)-1]}
