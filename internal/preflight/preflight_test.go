@@ -310,4 +310,36 @@ func TestForeignMessageIsInconclusive(t *testing.T) {
 			t.Errorf("%s: want inconclusive, naming the foreign message", c)
 		}
 	}
+	// Under message-check off, the code is trusted.
+	prof.Knobs.MessageCheck = protocol.MessageOff
+	for _, c := range run(t, prof, nil, nil) {
+		if strings.HasPrefix(c.Role, "ip-not-whitelisted-") {
+			continue // its own cause: the request got past the IP check
+		}
+		if c.Inconclusive || !c.Failed() || !strings.Contains(c.String(), "flows."+c.Role+".public-key") {
+			t.Errorf("%s: under message-check off, want the 400's cause", c)
+			break
+		}
+	}
+}
+
+// TestMessageInAnotherCaseStillNamesTheCause: a server whose wording drifts
+// only in case ("Invalid Security Id") still has its 202 blamed on the
+// security-id.
+func TestMessageInAnotherCaseStillNamesTheCause(t *testing.T) {
+	prof := startServer(t).profile()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"api-response-code": 202, "api-response-message": "Invalid Security Id"}`)
+	}))
+	defer ts.Close()
+	prof.Target = ts.URL
+	for _, c := range run(t, prof, nil, nil) {
+		if strings.HasPrefix(c.Role, "ip-not-whitelisted-") {
+			continue // its own cause: the request got past the IP check
+		}
+		if !c.Failed() || !strings.Contains(c.String(), "flows."+c.Role+".security-id") {
+			t.Errorf("%s: want the security-id blamed", c)
+		}
+	}
 }

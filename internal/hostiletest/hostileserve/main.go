@@ -21,8 +21,12 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (loopback only is wise)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: hostileserve [-addr HOST:PORT] BEHAVIOUR\n\nbehaviours:\n")
+		width := 0
 		for _, b := range hostiletest.Behaviours() {
-			fmt.Fprintf(os.Stderr, "  %-11s %s\n", b, b.Describe())
+			width = max(width, len(b))
+		}
+		for _, b := range hostiletest.Behaviours() {
+			fmt.Fprintf(os.Stderr, "  %-*s %s\n", width, b, b.Describe())
 		}
 	}
 	flag.Parse()
