@@ -174,10 +174,14 @@ func runPreflight(ctx context.Context, tgt *target.Target, pace runPacing, timeo
 		return preflightFailed, ""
 	}
 	failed, inconclusive, unjudged := preflight.Failed(checks), preflight.Inconclusive(checks), preflight.Unjudged(checks)
+	reason = misbehaviour(tgt.URL, w, checks, unjudged)
 	for _, c := range checks {
 		switch {
 		case c.Failed():
 			fmt.Fprintf(stderr, "preflight: FAIL %s\n", c)
+		case reason != "" && !verbose:
+			// The run stops for the target's misbehaviour: its one line
+			// says what matters; check-profile lists every role.
 		case c.Inconclusive:
 			fmt.Fprintf(stderr, "preflight: ?    %s\n", c)
 		case c.Unjudged && verbose && !errors.Is(c.Err, preflight.ErrNotChecked):
@@ -187,8 +191,8 @@ func runPreflight(ctx context.Context, tgt *target.Target, pace runPacing, timeo
 		}
 	}
 	took := time.Since(start).Round(time.Millisecond)
-	if reason := misbehaviour(tgt.URL, w, checks, unjudged); reason != "" {
-		fmt.Fprintf(stderr, "preflight: the target misbehaved (%s): %d of %d roles judged\n", took, len(checks)-len(unjudged), len(checks))
+	if reason != "" {
+		fmt.Fprintf(stderr, "preflight: the target misbehaved (%s): %d of %d roles got a usable answer\n", took, len(checks)-len(unjudged), len(checks))
 		return preflightStopped, reason
 	}
 	if len(failed) > 0 {
