@@ -50,6 +50,7 @@ const (
 	faultPanicOnCreate          = "panic-on-create"
 	faultEmptyCallsAs210        = "empty-call-list-as-210"
 	faultUpperCaseMessages      = "upper-case-messages"
+	faultContentTypeTextPlain   = "content-type-text-plain"
 )
 
 // namedFaults describes each named fault besides the boundary faults
@@ -85,13 +86,15 @@ var namedFaults = []struct{ name, desc string }{
 	{faultEncryptDataRandomKey, "encryptdata ignores aesKey and seals with a random key"},
 	{faultPullCrossFlow, "the Pull API returns calls of other flows too"},
 	{faultPanicOnCreate, "create endpoints panic once the body is parsed (the panic is recovered as 500 FAILURE)"},
-	// The two below differ from the reference only where a real server may
-	// legitimately differ: a [ref] rule (SPEC.md 5.10), and the case of the
-	// messages (the message-check knob). The suite shows them as a deviation
-	// under strictness: documented, and passes the second under
-	// message-check: case-insensitive.
+	// The three below differ from the reference only where a real server may
+	// legitimately differ: a [ref] rule (SPEC.md 5.10, and 4.3's
+	// Content-Type, which every scenario checks), and the case of the
+	// messages (the message-check knob). The suite shows the first and the
+	// last as deviations under strictness: documented, and passes the
+	// second under message-check: case-insensitive.
 	{faultEmptyCallsAs210, "an empty call list gets 210 INVALID_MANDATORY_PARAMETERS instead of 302 EMPTY_CALL_LIST (another reading of a [ref] rule)"},
 	{faultUpperCaseMessages, "every api-response-message is in upper case (\"INVALID FLOW ID\"): the right words, another case"},
+	{faultContentTypeTextPlain, "every answer says Content-Type: text/plain; charset=utf-8 (its body still JSON) instead of application/json (another reading of a [ref] rule, SPEC.md 4.3)"},
 }
 
 // Name is the fault's name, e.g. "wrong-code-207"; "none" for the zero Fault.

@@ -242,6 +242,9 @@ func faultProbes() map[string]probe {
 			r := h.create(f, false, payload(f, func(p map[string]any) { p["calls"] = []any{call(), call("1")} }))
 			return r.body.Message + " / " + r.body.CallDetails[1].Message
 		},
+		faultContentTypeTextPlain: func(t *testing.T, h *harness, _ func(time.Time)) string {
+			return h.create(healthy(h), false, payload(healthy(h))).header.Get("Content-Type")
+		},
 	}
 }
 

@@ -108,6 +108,9 @@ func (s *Server) write(w http.ResponseWriter, x *exchange, rep *reply) (status i
 		fmt.Fprintf(&buf, "{\"api-response-code\":%d,\"api-response-message\":%q}\n", int(protocol.Failure), protocol.Failure.Message())
 	}
 	h.Set("Content-Type", "application/json")
+	if s.fault.is(faultContentTypeTextPlain) {
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+	}
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,7 +17,7 @@ import (
 
 // runWithKnobs runs the tagged scenarios against a reference server with
 // fault, through a profile that sets knobs, and returns the exit code, the
-// console and junit.xml and report.html.
+// console and junit.xml, report.html and summary.json.
 func runWithKnobs(t *testing.T, fault, tags string, knobs ...string) (code int, stdout, reports string) {
 	t.Helper()
 	f, err := refserver.ParseFault(fault)
@@ -38,7 +40,11 @@ func runWithKnobs(t *testing.T, fault, tags string, knobs ...string) (code int, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return code, stdout, string(junit) + "\n" + string(html)
+	summary, err := os.ReadFile(filepath.Join(dir, reporting.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code, stdout, string(junit) + "\n" + string(html) + "\n" + string(summary)
 }
 
 // TestStrictnessKnobDecidesTheExitCode: against a server that answers an
@@ -77,6 +83,49 @@ func TestStrictnessKnobDecidesTheExitCode(t *testing.T) {
 	code, out, _ = runWithKnobs(t, "wrong-code-202", "@status-202", "strictness: documented")
 	if code != exitFailure {
 		t.Errorf("a @doc failure under strictness documented: exit %d, want %d\n%s", code, exitFailure, tail(out, 40))
+	}
+}
+
+// TestStrictnessForIncidentalRefChecks: against a server whose only
+// difference is its Content-Type (text/plain: SPEC.md 4.3, [ref]), the 202
+// scenarios, @doc and @ref, fail under strictness reference and pass under
+// documented as deviations, the @doc ones too: the console, junit.xml,
+// report.html and summary.json all say so, each with the failed check's
+// Expected / Actual and its rule.
+func TestStrictnessForIncidentalRefChecks(t *testing.T) {
+	t.Parallel()
+	const tags = "@status-202"
+	code, out, _ := runWithKnobs(t, "content-type-text-plain", tags)
+	if code != exitFailure {
+		t.Errorf("strictness reference: exit %d, want %d\n%s", code, exitFailure, tail(out, 40))
+	}
+	code, out, reports := runWithKnobs(t, "content-type-text-plain", tags, "strictness: documented")
+	if code != exitOK {
+		t.Errorf("strictness: documented: exit %d, want %d\n%s", code, exitOK, tail(out, 60))
+	}
+	const rule = "Rule: SPEC.md 4.3 [ref]: HTTP statuses and content type"
+	for name, text := range map[string]string{"console": out, "junit.xml, report.html, summary.json": reports} {
+		for _, want := range []string{
+			"a wrong security-id is refused with 202 (encrypted multicast)", // a @doc scenario
+			"the scenario's own rule held, only its checks of SPEC.md 4.3 [ref]: HTTP statuses and content type failed",
+			`Expected: Content-Type: application/json (SPEC.md 4.3)`,
+		} {
+			if !strings.Contains(text, want) && !strings.Contains(text, html.EscapeString(want)) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), rule) || !strings.Contains(strings.Join(strings.Fields(reports), " "), rule) {
+		t.Errorf("the reports do not name the failed check's rule, %q", rule)
+	}
+	last := regexp.MustCompile(`PASSED: 0 passed, 0 failed, 0 skipped, (\d+) deviations from this project's reading\n$`).FindStringSubmatch(out)
+	if last == nil {
+		t.Fatalf("the console's last line:\n%s", tail(out, 3))
+	}
+	for _, want := range []string{"DEVIATION (strictness: documented; not a failure)", `<section id="deviations">`, `"verdict": "PASSED"`, `"deviations": ` + last[1]} {
+		if !strings.Contains(reports, want) {
+			t.Errorf("the reports lack %q", want)
+		}
 	}
 }
 

@@ -23,13 +23,22 @@ const uuidPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB]
 // mismatch is one failed expectation.
 type mismatch struct {
 	expected, actual, path string
+	// rule is the SPEC.md section the check tests when that is not the
+	// scenario's own rule (checks.go): the Content-Type and HTTP status
+	// every answer is held to (4.3). "" is the scenario's rule.
+	rule string
 }
 
 // verdict collects mismatches, so a failure lists all of them at once.
 type verdict []mismatch
 
 func (v *verdict) add(expected, actual, path string) {
-	*v = append(*v, mismatch{expected, actual, path})
+	*v = append(*v, mismatch{expected: expected, actual: actual, path: path})
+}
+
+// addFor records a mismatch of a check of SPEC.md section rule.
+func (v *verdict) addFor(rule, expected, actual, path string) {
+	*v = append(*v, mismatch{expected: expected, actual: actual, path: path, rule: rule})
 }
 
 // match runs a gomega matcher on the value at path of body and records a
@@ -69,32 +78,54 @@ func firstLine(s string) string {
 }
 
 // fail turns the scenario's mismatches into its step error: the rule, then
-// Expected / Actual / Path per mismatch, then the exchange.
+// Expected / Actual / Path (and the Rule of a check that is not the
+// scenario's own) per mismatch, then the exchange; the checks of this
+// project's readings that failed earlier in the scenario follow. A @doc
+// scenario whose only mismatches are such checks fails at its last step
+// instead (checks.go), so its own rule is judged to the end.
 func (st *scenario) fail(x *exchange, v verdict) error {
 	if len(v) == 0 {
 		return nil
 	}
+	if st.incidentalOnly(v) {
+		st.checks.deferred = append(st.checks.deferred, failedChecks{step: st.checks.step, x: x, v: v})
+		return nil
+	}
 	var b strings.Builder
 	b.WriteString(st.requirement())
-	for i, m := range v {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "\nExpected: %s\nActual:   %s", m.expected, m.actual)
-		if m.path != "" {
-			fmt.Fprintf(&b, "\nPath:     %s", m.path)
-		}
+	st.writeChecks(&b, x, v)
+	for _, d := range st.checks.deferred {
+		fmt.Fprintf(&b, "\n\nEarlier in this scenario, at %q:", d.step)
+		st.writeChecks(&b, d.x, d.v)
 	}
-	if x != nil {
-		fmt.Fprintf(&b, "\nExchange: %s", x.summary())
-	}
+	st.attachRules(v)
 	// Cleaned: Actual quotes what the target sent (package safetext).
 	return errors.New(safetext.Clean(st.mask(b.String())))
 }
 
+// writeChecks writes Expected / Actual / Path / Rule per mismatch, then the
+// exchange.
+func (st *scenario) writeChecks(b *strings.Builder, x *exchange, v verdict) {
+	for i, m := range v {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(b, "\nExpected: %s\nActual:   %s", m.expected, m.actual)
+		if m.path != "" {
+			fmt.Fprintf(b, "\nPath:     %s", m.path)
+		}
+		if m.rule != "" {
+			fmt.Fprintf(b, "\nRule:     %s", ruleText(m.rule))
+		}
+	}
+	if x != nil {
+		fmt.Fprintf(b, "\nExchange: %s", x.summary())
+	}
+}
+
 // failf is fail for a single mismatch.
 func (st *scenario) failf(x *exchange, expected, actual, path string) error {
-	return st.fail(x, verdict{{expected, actual, path}})
+	return st.fail(x, verdict{{expected: expected, actual: actual, path: path}})
 }
 
 // codeText is "201 (CHECKSUM_REPEATED)" for a body code.
@@ -146,7 +177,7 @@ func (st *scenario) responseOK(x *exchange, v *verdict) bool {
 		return false
 	}
 	if mt, _, err := mime.ParseMediaType(x.header.Get("Content-Type")); err != nil || mt != "application/json" {
-		v.add("Content-Type: application/json (SPEC.md 4.3)", fmt.Sprintf("%q", x.header.Get("Content-Type")), "header Content-Type")
+		v.addFor(ruleResponses, "Content-Type: application/json (SPEC.md 4.3)", fmt.Sprintf("%q", x.header.Get("Content-Type")), "header Content-Type")
 	}
 	return true
 }
@@ -223,7 +254,7 @@ func (st *scenario) expectHTTPStatus(x *exchange, bodyCode, transport int, v *ve
 	for i, a := range allowed {
 		want[i] = strconv.Itoa(a)
 	}
-	v.add(fmt.Sprintf("HTTP status %s (%s)", strings.Join(want, " or "), why), strconv.Itoa(x.status), "HTTP status")
+	v.addFor(ruleResponses, fmt.Sprintf("HTTP status %s (%s)", strings.Join(want, " or "), why), strconv.Itoa(x.status), "HTTP status")
 }
 
 // expectEcho checks that call-details echo every client-identifier of the

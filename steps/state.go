@@ -31,6 +31,9 @@ type scenario struct {
 	timing *timingRun   // answer times measured by a @timing scenario
 	// refused holds what the call budget refused to send in this step.
 	refused refusals
+	// checks holds the failed checks of [ref] rules a @doc scenario's last
+	// step reports (checks.go).
+	checks checkLog
 }
 
 // scenarioMeta is what the feature file says about the scenario.
@@ -104,6 +107,9 @@ var specTag = regexp.MustCompile(`^@spec-(\d+(?:\.\d+)?)$`)
 
 func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
 	st.meta.name = sc.Name
+	if len(sc.Steps) > 0 {
+		st.checks.last = sc.Steps[len(sc.Steps)-1].Id
+	}
 	st.meta.tags = map[string]bool{}
 	for _, t := range sc.Tags {
 		st.meta.tags[t.Name] = true
@@ -141,16 +147,20 @@ func (st *scenario) after(ctx context.Context, _ *godog.Scenario, err error) (co
 }
 
 // afterStep moves the attachments a step collected into the Cucumber JSON.
-// It returns no error of its own: godog would join it to the step's.
-// The exception: a step one of whose requests the call budget refused is
-// skipped with the reason.
-func (st *scenario) afterStep(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, _ error) (context.Context, error) {
-	refused := st.refusedStep()
+// It returns no error of its own but for two (godog would join it to the
+// step's): a step one of whose requests the call budget refused is skipped
+// with the reason, and the last step of a @doc scenario whose checks of
+// [ref] rules failed earlier fails with them (checks.go).
+func (st *scenario) afterStep(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
+	err := st.refusedStep()
+	if err == nil && status == godog.StepPassed {
+		err = st.deferredFailure()
+	}
 	if len(st.evidence.pending) > 0 {
 		ctx = godog.Attach(ctx, st.evidence.pending...)
 		st.evidence.pending = nil
 	}
-	return ctx, refused
+	return ctx, err
 }
 
 // attach queues evidence for the current step, masked and kept small.

@@ -191,6 +191,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	st := &scenario{s: s}
 	sc.Before(st.before)
 	sc.After(st.after)
+	sc.StepContext().Before(st.beforeStep)
 	sc.StepContext().After(st.afterStep)
 	reg := stepRegistry{sc: sc, patterns: &s.stepPatterns}
 	st.registerFlowSteps(reg)

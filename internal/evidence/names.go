@@ -19,4 +19,8 @@ const (
 	AttachTiming = "timing"
 	// AttachNote is a remark on what a step could not check.
 	AttachNote = "note"
+	// AttachCheckRules lists, one line each, the SPEC.md section and mark
+	// of every check a failed step reports ("4.3 [ref]"): the reports
+	// judge under strictness: documented by them.
+	AttachCheckRules = "check-rules"
 )

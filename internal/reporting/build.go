@@ -146,11 +146,21 @@ func judge(sc *Scenario, cut cutOff, known *KnownFailing) {
 
 // toDeviation makes a failed @ref scenario a Deviation: under strictness
 // documented, a target that reads one of this project's [ref] rules
-// differently is reported, not failed. Only a judged failure qualifies: an
+// differently is reported, not failed. So is a failed @doc scenario whose
+// failed checks all test rules SPEC.md marks [ref] (the Content-Type or
+// HTTP status every answer is held to, SPEC.md 4.3), as the failed step's
+// check-rules attachment lists them. Only a judged failure qualifies: an
 // undefined, pending or ambiguous step is the harness's defect, and a skip
 // without a reason hides what ran.
 func toDeviation(sc *Scenario) {
-	if sc.Outcome != Failed || sc.Status != "failed" || !sc.HasTag(spec.Ref.Tag()) {
+	if sc.Outcome != Failed || sc.Status != "failed" {
+		return
+	}
+	if !sc.HasTag(spec.Ref.Tag()) {
+		if rules, ok := refChecksOnly(sc); ok {
+			sc.Outcome = Deviation
+			sc.Reason = "deviates from this project's reading, not from Phonon's pages: the scenario's own rule held, only its checks of " + strings.Join(rules, "; ") + " failed; strictness: documented reports it without failing the run"
+		}
 		return
 	}
 	sc.Outcome = Deviation
@@ -163,6 +173,36 @@ func toDeviation(sc *Scenario) {
 		}
 	}
 	sc.Reason = "deviates from this project's reading, not from Phonon's pages (" + rule + "); strictness: documented reports it without failing the run"
+}
+
+// refChecksOnly returns the rules the failed step's failed checks test
+// (evidence.AttachCheckRules, one "4.3 [ref]" a line), if every one of them
+// is a section SPEC.md marks [ref]. A failure without that list (a step
+// error that is no check) never qualifies.
+func refChecksOnly(sc *Scenario) ([]string, bool) {
+	st := sc.FailedStep()
+	if st == nil {
+		return nil, false
+	}
+	var rules []string
+	seen := map[string]bool{}
+	for _, a := range st.Attachments {
+		if a.Name != evidence.AttachCheckRules {
+			continue
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(a.Data)), "\n") {
+			number, mark, ok := strings.Cut(strings.TrimSpace(line), " ")
+			s, found := spec.Lookup(number)
+			if !ok || !found || mark != "["+string(spec.Ref)+"]" || s.Mark != spec.Ref {
+				return nil, false
+			}
+			if !seen[number] {
+				seen[number] = true
+				rules = append(rules, s.String())
+			}
+		}
+	}
+	return rules, len(rules) > 0
 }
 
 func citedSection(sc *Scenario, mark spec.Mark) (spec.Section, bool) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -112,4 +113,37 @@ func mustHTML(t *testing.T, run *Run) []byte {
 		t.Fatal(err)
 	}
 	return page
+}
+
+// TestIncidentalRefChecks: a failed @doc scenario is a deviation under
+// strictness documented only when every check its failed step reports
+// (the check-rules attachment) tests a section SPEC.md marks [ref].
+func TestIncidentalRefChecks(t *testing.T) {
+	for _, c := range []struct {
+		name, rules string
+		attach      bool
+		want        Outcome
+	}{
+		{"the Content-Type alone (4.3 [ref])", "4.3 [ref]\n", true, Deviation},
+		{"4.3 twice", "4.3 [ref]\n4.3 [ref]\n", true, Deviation},
+		{"4.3 and the scenario's own [doc] rule", "4.3 [ref]\n5.8 [doc]\n", true, Failed},
+		{"a mark SPEC.md does not give the section", "4.3 [doc]\n", true, Failed},
+		{"a [doc+ref] section", "4 [ref]\n", true, Failed},
+		{"no such section", "9.9 [ref]\n", true, Failed},
+		{"an empty list", "", true, Failed},
+		{"no list: a step error that is no check", "", false, Failed},
+	} {
+		sc := &Scenario{Name: c.name, Status: "failed", Outcome: Failed, Tags: []string{"@status-202", "@spec-5.8", "@doc"},
+			Steps: []*Step{{Keyword: "Then ", Text: "the response code is 202 INVALID_SECURITY_ID", Status: "failed", Error: "SPEC.md 4.3 [ref]: ..."}}}
+		if c.attach {
+			sc.Steps[0].Attachments = []Attachment{{Name: evidence.AttachCheckRules, MimeType: "text/plain", Data: []byte(c.rules)}}
+		}
+		toDeviation(sc)
+		if sc.Outcome != c.want {
+			t.Errorf("%s: %q, want %q", c.name, sc.Outcome, c.want)
+		}
+		if c.want == Deviation && !strings.Contains(sc.Reason, "SPEC.md 4.3 [ref]: HTTP statuses and content type") {
+			t.Errorf("%s: the reason does not cite the rule: %q", c.name, sc.Reason)
+		}
+	}
 }

@@ -62,6 +62,7 @@ var faultSubset = map[string]string{
 	"panic-on-create":                 "@status-200",
 	"empty-call-list-as-210":          "@status-302",
 	"upper-case-messages":             "@status-202",
+	"content-type-text-plain":         "@status-202",
 }
 
 // mustCatch names scenarios that must fail under a fault, beyond "at least

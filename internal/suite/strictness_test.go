@@ -1,6 +1,7 @@
 package suite_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
@@ -14,6 +15,12 @@ import (
 // the profile's knobs changed by knobs, and returns godog's cucumber JSON.
 func runWholeSuite(t *testing.T, faultName string, knobs func(*protocol.MessageCheck)) []byte {
 	t.Helper()
+	return runSuiteUnder(t, faultName, "", knobs)
+}
+
+// runSuiteUnder is runWholeSuite for the scenarios tags selects ("": all).
+func runSuiteUnder(t *testing.T, faultName, tags string, knobs func(*protocol.MessageCheck)) []byte {
+	t.Helper()
 	fault, err := refserver.ParseFault(faultName)
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +32,7 @@ func runWholeSuite(t *testing.T, faultName string, knobs func(*protocol.MessageC
 	}
 	ctx, cancel := runContext(t)
 	defer cancel()
-	res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, &prof)})
+	res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, &prof), Tags: tags})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,12 +41,19 @@ func runWholeSuite(t *testing.T, faultName string, knobs func(*protocol.MessageC
 
 func judge(t *testing.T, cucumber []byte, strictness protocol.Strictness) *reporting.Run {
 	t.Helper()
+	run := judgeSome(t, cucumber, strictness)
+	if run.Counts().Total != wantScenarios {
+		t.Errorf("%d scenarios ran, want %d", run.Counts().Total, wantScenarios)
+	}
+	return run
+}
+
+// judgeSome is judge for a run of part of the suite.
+func judgeSome(t *testing.T, cucumber []byte, strictness protocol.Strictness) *reporting.Run {
+	t.Helper()
 	run, err := reporting.Build(reporting.Meta{}, cucumber, reporting.Options{Redactor: redact.Disabled(), Strictness: strictness})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if run.Counts().Total != wantScenarios {
-		t.Errorf("%d scenarios ran, want %d", run.Counts().Total, wantScenarios)
 	}
 	return run
 }
@@ -74,6 +88,69 @@ func TestStrictnessDocumentedForgivesARefOnlyDifference(t *testing.T) {
 		}
 	}
 	t.Logf("under documented: %d passed, %d deviations; under reference: %d failed", c.Passed, c.Deviation, reference.Counts().Failed)
+}
+
+// TestStrictnessDocumentedForgivesIncidentalRefChecks: every scenario also
+// checks the answer's Content-Type and HTTP status, SPEC.md 4.3 [ref]. A
+// server that differs from the reference only there (Content-Type
+// text/plain: the whole suite; the HTTP status mirroring the body code: the
+// @doc families whose codes are HTTP statuses that may carry a body) fails
+// under reference, @doc scenarios included, and passes under documented:
+// every failure a deviation, each @doc one citing 4.3 with its Expected /
+// Actual and the Rule of the failed check.
+func TestStrictnessDocumentedForgivesIncidentalRefChecks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite against faulty servers")
+	}
+	t.Parallel()
+	for _, c := range []struct{ fault, tags, expected string }{
+		{"content-type-text-plain", "", "Expected: Content-Type: application/json (SPEC.md 4.3)"},
+		// 204 and 304 are left out: those HTTP statuses carry no body, so
+		// the code itself is lost, and that is a failure under any strictness.
+		{"http-status-mirror", "@doc && ~@status-204 && ~@status-304", "Expected: HTTP status 200 (SPEC.md 4.3: every processed request gets HTTP 200)"},
+	} {
+		t.Run(c.fault, func(t *testing.T) {
+			t.Parallel()
+			cucumber := runSuiteUnder(t, c.fault, c.tags, nil)
+			reference := judgeSome(t, cucumber, protocol.StrictnessReference)
+			if c.tags == "" && reference.Counts().Total != wantScenarios {
+				t.Errorf("%d scenarios ran, want %d", reference.Counts().Total, wantScenarios)
+			}
+			docFailed := 0
+			for _, sc := range reference.Select(reporting.Failed) {
+				if sc.HasTag("@doc") {
+					docFailed++
+				}
+			}
+			if reference.Verdict() != "FAILED" || docFailed == 0 {
+				t.Errorf("under reference: %s, %d @doc scenarios failed, counts %+v; want FAILED, @doc ones among them", reference.Verdict(), docFailed, reference.Counts())
+			}
+
+			documented := judgeSome(t, cucumber, protocol.StrictnessDocumented)
+			d := documented.Counts()
+			if documented.Verdict() != "PASSED" || d.Failures() != 0 || d.Deviation != reference.Counts().Failed {
+				for _, sc := range documented.Select(reporting.Failed) {
+					t.Errorf("under documented, %s %s failed: %s", sc.Location(), sc.Name, firstError(sc))
+				}
+				t.Errorf("under documented: %s, counts %+v; want PASSED, the %d failures under reference as deviations", documented.Verdict(), d, reference.Counts().Failed)
+			}
+			docDeviations := 0
+			for _, sc := range documented.Select(reporting.Deviation) {
+				if !sc.HasTag("@doc") {
+					continue
+				}
+				docDeviations++
+				err := firstError(sc)
+				if !strings.Contains(sc.Reason, "SPEC.md 4.3 [ref]") || !strings.Contains(err, c.expected) || !strings.Contains(err, "Rule:     SPEC.md 4.3 [ref]: HTTP statuses and content type") {
+					t.Errorf("%s %s: reason %q\n%s", sc.Location(), sc.Name, sc.Reason, err)
+				}
+			}
+			if docDeviations != docFailed {
+				t.Errorf("%d @doc deviations under documented, %d @doc failures under reference", docDeviations, docFailed)
+			}
+			t.Logf("under reference: %d failed (%d @doc); under documented: %d passed, %d deviations", reference.Counts().Failed, docFailed, d.Passed, d.Deviation)
+		})
+	}
 }
 
 // TestMessageCheckCaseInsensitive: a server whose messages are Phonon's in
