@@ -47,7 +47,7 @@ Feature: The encryptdata helper
       | encrypted | dialer |
 
   # Section 6: a key string whose base64 fits PKCS#1 v1.5 with RSA-4096 (at most 501 bytes) is accepted.
-  @status-200 @spec-6.2 @ref @endpoint-encryptdata
+  @status-200 @spec-6.2 @ref @endpoint-encryptdata @flow-key-4096
   Scenario: an aesKey of 375 characters (base64: 500 bytes) is accepted
     Given a healthy multicast flow
     And a payload with 1 call to a whitelisted number

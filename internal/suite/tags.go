@@ -89,7 +89,14 @@ func MatchTags(expr string, tags []string) bool {
 // Tags returns expr with the ClientTag scenarios excluded, in godog's
 // syntax: what Run hands godog, and what the runner selects with.
 func Tags(expr string) (string, error) {
-	const not = "~" + ClientTag
+	return Without(expr, ClientTag)
+}
+
+// Without returns expr with the scenarios tagged tag (with its @) left
+// out, in godog's syntax, which has no parentheses: "~tag" is added to
+// each alternative ("@a,@b" without @c is "@a && ~@c,@b && ~@c").
+func Without(expr, tag string) (string, error) {
+	not := "~" + tag
 	if strings.TrimSpace(expr) == "" {
 		return not, nil
 	}

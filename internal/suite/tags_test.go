@@ -25,6 +25,16 @@ func TestTags(t *testing.T) {
 	}
 }
 
+func TestWithout(t *testing.T) {
+	got, err := Without("@a,@b && ~@c", "@d")
+	if want := "@a && ~@d,@b && ~@c && ~@d"; err != nil || got != want {
+		t.Errorf("Without = %q, %v; want %q", got, err, want)
+	}
+	if _, err := Without("(@a)", "@d"); err == nil {
+		t.Error("Without accepted (@a)")
+	}
+}
+
 func TestCheckAndMatchTags(t *testing.T) {
 	for _, bad := range []string{"@a &&", ",@b", "@a b", "~", "not @a", "(@a)", "!@a", "@"} {
 		if CheckTags(bad) == nil {
