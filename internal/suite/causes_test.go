@@ -64,7 +64,7 @@ func TestFailuresGroupByCause(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Parallel()
-			res := runUnderFault(t, fault, c.tags) // the fault matrix's run, when it makes the same
+			res := runUnderFault(t, fault, c.tags, testWorld) // the fault matrix's run, when it makes the same
 			run, err := reporting.Build(reporting.Meta{}, res.CucumberJSON, reporting.Options{})
 			if err != nil {
 				t.Fatal(err)

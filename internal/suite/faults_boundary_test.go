@@ -124,9 +124,9 @@ func checkCaught(t *testing.T, f refserver.Fault, scenarios []*reporting.Scenari
 // of UTC (around UTC midnight there are none).
 var clockSensitive = map[string]bool{"start-date-in-utc": true}
 
-// startMatrixReference is startReference with the clock pinned for the
+// startMatrixReference serves world with fault f, the clock pinned for the
 // clock-sensitive faults.
-func startMatrixReference(t *testing.T, f refserver.Fault) *target.Target {
+func startMatrixReference(t *testing.T, f refserver.Fault, world *refserver.World) *target.Target {
 	t.Helper()
 	opts := refserver.Options{Fault: f, KeyBits: testKeyBits}
 	if clockSensitive[f.Name()] {
@@ -134,7 +134,7 @@ func startMatrixReference(t *testing.T, f refserver.Fault) *target.Target {
 		at := real.UTC().Truncate(24 * time.Hour).Add(6 * time.Hour)
 		opts.Now = func() time.Time { return at.Add(time.Since(real)) }
 	}
-	tg, err := target.StartEmbedded(loadWorld(t), opts, target.ClientOptions{})
+	tg, err := target.StartEmbedded(world, opts, target.ClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

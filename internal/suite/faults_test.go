@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/features"
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
+	"github.com/kairos-conformance/kairos-conformance/internal/testworld"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -126,21 +128,40 @@ type faultRun struct {
 	err  error
 }
 
-// faultRuns holds them by fault and tag expression.
+// faultRuns holds them by fault, tag expression and world.
 var faultRuns sync.Map
 
+// faultWorld is the world a fault's run is served from.
+type faultWorld string
+
+const (
+	// testWorld has 2048-bit flow keys (internal/testworld): a run against
+	// it costs the server a sixth of the RSA work and leaves out the
+	// scenarios that need 4096-bit flows.
+	testWorld faultWorld = "testworld"
+	// referenceWorld is the reference world itself: for the faults whose
+	// verdict rests on answer times, and for the scenarios the test world
+	// leaves out.
+	referenceWorld faultWorld = "reference"
+)
+
 // runUnderFault runs the scenarios tags selects (empty: all) against a
-// reference server with fault f: once, however many tests ask.
-func runUnderFault(t *testing.T, f refserver.Fault, tags string) *suite.Result {
+// reference server with fault f serving w: once, however many tests ask.
+// Against testWorld the scenarios tagged testworld.Tag are left out.
+func runUnderFault(t *testing.T, f refserver.Fault, tags string, w faultWorld) *suite.Result {
 	t.Helper()
-	v, _ := faultRuns.LoadOrStore(f.Name()+"\x00"+tags, &faultRun{})
+	v, _ := faultRuns.LoadOrStore(f.Name()+"\x00"+tags+"\x00"+string(w), &faultRun{})
 	r := v.(*faultRun)
 	r.once.Do(func() {
-		tg := startMatrixReference(t, f)
+		world, selection := loadWorld(t), tags
+		if w == testWorld {
+			world, selection = loadTestWorld(t), withoutTestWorldTag(t, tags)
+		}
+		tg := startMatrixReference(t, f, world)
 		defer tg.Close()
 		ctx, cancel := runContext(t)
 		defer cancel()
-		r.res, r.err = suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: tags})
+		r.res, r.err = suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: selection})
 	})
 	if r.err != nil {
 		t.Fatalf("%s: %v", f.Name(), r.err)
@@ -149,6 +170,51 @@ func runUnderFault(t *testing.T, f refserver.Fault, tags string) *suite.Result {
 		t.Fatalf("%s, %q: the run could not be made (see the test that made it)", f.Name(), tags)
 	}
 	return r.res
+}
+
+// faultScenarios runs f's subset and returns every scenario it judged:
+// against the test world, and the subset's scenarios that need 4096-bit
+// flows against the reference world; all of it against the reference
+// world for a fault whose verdict rests on answer times.
+func faultScenarios(t *testing.T, f refserver.Fault, subset string) []*reporting.Scenario {
+	t.Helper()
+	parts := []faultWorld{testWorld}
+	if measuresTime(t, f) {
+		parts = []faultWorld{referenceWorld}
+	}
+	var out []*reporting.Scenario
+	for _, w := range parts {
+		scs, err := runUnderFault(t, f, subset, w).Scenarios()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, scs...)
+	}
+	if parts[0] == testWorld {
+		needs4096, err := suite.And(subset, testworld.Tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if selectsAny(t, needs4096) {
+			scs, err := runUnderFault(t, f, needs4096, referenceWorld).Scenarios()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, scs...)
+		}
+	}
+	return out
+}
+
+// selectsAny says whether tags selects a scenario of the suite.
+func selectsAny(t *testing.T, tags string) bool {
+	t.Helper()
+	for _, sc := range allScenarios(t) {
+		if suite.MatchTags(tags, sc.Tags) && !slices.Contains(sc.Tags, suite.ClientTag) {
+			return true
+		}
+	}
+	return false
 }
 
 // measuresTime says whether a fault's verdict rests on answer times: a
@@ -308,11 +374,7 @@ func TestFaultMatrix(t *testing.T) {
 // to catch it (mustCatch, boundaryCatches) does.
 func runFault(t *testing.T, f refserver.Fault) *matrixRow {
 	subset := subsetFor(f)
-	res := runUnderFault(t, f, subset)
-	scenarios, err := res.Scenarios()
-	if err != nil {
-		t.Fatal(err)
-	}
+	scenarios := faultScenarios(t, f, subset)
 	r := &matrixRow{fault: f.Name(), subset: subset}
 	if r.subset == "" {
 		r.subset = "(all)"

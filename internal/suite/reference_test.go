@@ -3,6 +3,7 @@ package suite_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
+	"github.com/kairos-conformance/kairos-conformance/internal/testworld"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 	"github.com/kairos-conformance/kairos-conformance/steps"
 )
@@ -36,11 +39,77 @@ func loadWorld(t testing.TB) *refserver.World {
 	return world
 }
 
+var (
+	smallWorldOnce sync.Once
+	smallWorld     *refserver.World
+	smallWorldErr  error
+)
+
+// loadTestWorld loads testworld's world once: the reference world with
+// 2048-bit flow keys, for the runs that judge the harness rather than the
+// key size. Its scenarios tagged testworld.Tag cannot pass: select with
+// withoutTestWorldTag. The key files are read, then removed (the servers
+// and the steps hold the keys).
+func loadTestWorld(t testing.TB) *refserver.World {
+	t.Helper()
+	smallWorldOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "suite-testworld-")
+		if err != nil {
+			smallWorldErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		smallWorld, smallWorldErr = testworld.Load(dir)
+	})
+	if smallWorldErr != nil {
+		t.Fatal(smallWorldErr)
+	}
+	return smallWorld
+}
+
+// withoutTestWorldTag is selection without the scenarios that need the
+// reference world's 4096-bit flow keys.
+func withoutTestWorldTag(t testing.TB, selection string) string {
+	t.Helper()
+	tags, err := suite.Without(selection, testworld.Tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tags
+}
+
+// testWorldLeavesOut is how many scenarios withoutTestWorldTag leaves out
+// of the whole suite: at least one, or the tag has gone missing.
+func testWorldLeavesOut(t *testing.T) int {
+	t.Helper()
+	n := 0
+	for _, sc := range allScenarios(t) {
+		if suite.MatchTags(testworld.Tag, sc.Tags) {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no scenario carries %s", testworld.Tag)
+	}
+	return n
+}
+
 // startReference serves the reference world with fault (zero: none) on a
 // loopback port, with a movable clock, until the test ends.
 func startReference(t testing.TB, fault refserver.Fault) *target.Target {
 	t.Helper()
-	tg, err := target.StartEmbedded(loadWorld(t), refserver.Options{Fault: fault, KeyBits: testKeyBits}, target.ClientOptions{})
+	return startWorld(t, loadWorld(t), fault)
+}
+
+// startTestWorld is startReference with testworld's world.
+func startTestWorld(t testing.TB, fault refserver.Fault) *target.Target {
+	t.Helper()
+	return startWorld(t, loadTestWorld(t), fault)
+}
+
+func startWorld(t testing.TB, w *refserver.World, fault refserver.Fault) *target.Target {
+	t.Helper()
+	tg, err := target.StartEmbedded(w, refserver.Options{Fault: fault, KeyBits: testKeyBits}, target.ClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

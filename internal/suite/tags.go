@@ -93,12 +93,20 @@ func Tags(expr string) (string, error) {
 }
 
 // Without returns expr with the scenarios tagged tag (with its @) left
-// out, in godog's syntax, which has no parentheses: "~tag" is added to
-// each alternative ("@a,@b" without @c is "@a && ~@c,@b && ~@c").
+// out: And(expr, "~"+tag).
 func Without(expr, tag string) (string, error) {
-	not := "~" + tag
+	return And(expr, "~"+tag)
+}
+
+// And returns expr and term (a tag, maybe negated) in godog's syntax,
+// which has no parentheses: term joins each alternative ("@a,@b" and ~@c
+// is "@a && ~@c,@b && ~@c"). An empty expr gives term alone.
+func And(expr, term string) (string, error) {
+	if err := CheckTags(term); err != nil || strings.TrimSpace(term) == "" || strings.ContainsAny(term, ",&") {
+		return "", fmt.Errorf("suite: %q is not one tag or negated tag", term)
+	}
 	if strings.TrimSpace(expr) == "" {
-		return not, nil
+		return term, nil
 	}
 	alts, err := parseTags(expr)
 	if err != nil {
@@ -107,14 +115,14 @@ func Without(expr, tag string) (string, error) {
 	out := make([]string, len(alts))
 	for i, terms := range alts {
 		conds := make([]string, 0, len(terms)+1)
-		for _, term := range terms {
-			c := "@" + term.name
-			if term.negated {
+		for _, t := range terms {
+			c := "@" + t.name
+			if t.negated {
 				c = "~" + c
 			}
 			conds = append(conds, c)
 		}
-		out[i] = strings.Join(append(conds, not), " && ")
+		out[i] = strings.Join(append(conds, term), " && ")
 	}
 	return strings.Join(out, ","), nil
 }

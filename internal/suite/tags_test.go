@@ -33,6 +33,14 @@ func TestWithout(t *testing.T) {
 	if _, err := Without("(@a)", "@d"); err == nil {
 		t.Error("Without accepted (@a)")
 	}
+	if got, err := And("@a,@b", "@d"); got != "@a && @d,@b && @d" || err != nil {
+		t.Errorf("And = %q, %v", got, err)
+	}
+	for _, bad := range []string{"@d,@e", "@d && @e", ""} {
+		if _, err := And("@a", bad); err == nil {
+			t.Errorf("And accepted the term %q", bad)
+		}
+	}
 }
 
 func TestCheckAndMatchTags(t *testing.T) {
