@@ -99,6 +99,7 @@ type Server struct {
 	// URL is the base URL, http://127.0.0.1:PORT.
 	URL       string
 	behaviour Behaviour
+	trickle   time.Duration // between two bytes of Trickle's answer
 	ln        net.Listener
 	done      chan struct{}
 	wg        sync.WaitGroup
@@ -122,7 +123,13 @@ func Start(b Behaviour) (*Server, error) {
 
 // Serve serves b on ln until Close.
 func Serve(ln net.Listener, b Behaviour) *Server {
-	s := &Server{URL: "http://" + ln.Addr().String(), behaviour: b, ln: ln, done: make(chan struct{}), conns: map[net.Conn]struct{}{}}
+	return serve(ln, b, TrickleInterval)
+}
+
+// serve is Serve with the pause between two bytes of Trickle's answer: the
+// server's own test trickles fast, to see the whole answer arrive.
+func serve(ln net.Listener, b Behaviour, trickle time.Duration) *Server {
+	s := &Server{URL: "http://" + ln.Addr().String(), behaviour: b, trickle: trickle, ln: ln, done: make(chan struct{}), conns: map[net.Conn]struct{}{}}
 	s.wg.Add(1)
 	go s.acceptLoop()
 	return s
@@ -243,7 +250,7 @@ func (s *Server) answer(c net.Conn) bool {
 			select {
 			case <-s.done:
 				return false
-			case <-time.After(TrickleInterval):
+			case <-time.After(s.trickle):
 			}
 			if _, err := c.Write([]byte{resp[i]}); err != nil {
 				return false
