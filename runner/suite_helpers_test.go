@@ -13,6 +13,7 @@ import (
 
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/testworld"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -29,11 +30,29 @@ func referenceWorld(t *testing.T) *refserver.World {
 	return world
 }
 
-// startReference serves the reference world in-process, as a separate
-// server the runner reaches only through its URL.
+// smallWorld is the reference world with testworld's 2048-bit flow keys,
+// its key files in a directory of the test's: the in-process servers of
+// these tests judge the runner, not key sizes, and open envelopes six
+// times cheaper with it. A run that selects every scenario against it
+// leaves out the ones that need 4096-bit flows (noNeeds4096).
+func smallWorld(t *testing.T) *refserver.World {
+	t.Helper()
+	world, err := testworld.Load(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return world
+}
+
+// noNeeds4096 is the --tags selection of every scenario that can pass
+// against smallWorld's servers.
+const noNeeds4096 = "~" + testworld.Tag
+
+// startReference serves smallWorld in-process, as a separate server the
+// runner reaches only through its URL.
 func startReference(t *testing.T, opts refserver.Options) (string, *refserver.World) {
 	t.Helper()
-	world := referenceWorld(t)
+	world := smallWorld(t)
 	srv, err := refserver.New(world, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -27,15 +27,16 @@ func TestKnownFailingSemantics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	faulty, _ := startReference(t, refserver.Options{Fault: fault})
-	correct, _ := startReference(t, refserver.Options{})
+	faultyURL, world := startReference(t, refserver.Options{Fault: fault})
+	correctURL, _ := startReference(t, refserver.Options{})
+	faulty, correct := writeProfile(t, world, faultyURL, nil, nil), writeProfile(t, world, correctURL, nil, nil)
 	list := filepath.Join(t.TempDir(), "known-failing.txt")
 	os.WriteFile(list, []byte("# the 302 fault\n*/an empty call list is refused with 302 (*)\n"), 0o644)
 
 	// The faulty server answers the preflight's empty call lists with 500:
 	// inconclusive, so the runs go on to the scenarios.
 	dir := t.TempDir()
-	code, stdout, stderr := runRunner(t, context.Background(), "--target", faulty, "--tags", "@status-302",
+	code, stdout, stderr := runRunner(t, context.Background(), "--profile", faulty, "--tags", "@status-302",
 		"--known-failing", list, "--reports", dir)
 	if code != exitOK {
 		t.Errorf("known failures failing: exit %d, want 0\n%s\n%s", code, tail(stdout, 30), stderr)
@@ -48,14 +49,14 @@ func TestKnownFailingSemantics(t *testing.T) {
 		t.Errorf("report.html does not show the expected failures")
 	}
 
-	code, stdout, _ = runRunner(t, context.Background(), "--target", correct, "--tags", "@status-302",
+	code, stdout, _ = runRunner(t, context.Background(), "--profile", correct, "--tags", "@status-302",
 		"--known-failing", list, "--reports", t.TempDir())
 	if code != exitFailure || !strings.Contains(stdout, "KNOWN FAILURE PASSED") {
 		t.Errorf("known failures passing: exit %d, want 1\n%s", code, tail(stdout, 30))
 	}
 
 	// Without the list the same faulty server fails the run.
-	code, _, _ = runRunner(t, context.Background(), "--target", faulty, "--tags", "@status-302", "--reports", t.TempDir())
+	code, _, _ = runRunner(t, context.Background(), "--profile", faulty, "--tags", "@status-302", "--reports", t.TempDir())
 	if code != exitFailure {
 		t.Errorf("faulty server without a list: exit %d, want 1", code)
 	}
