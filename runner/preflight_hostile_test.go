@@ -127,10 +127,23 @@ func TestCheckProfileAgainstMisbehavingTargets(t *testing.T) {
 			t.Cleanup(srv.Close)
 			profile := writeProfile(t, cs.World, cs.URL, nil, nil)
 			// Not runCommand (t.Setenv): --profile and --target are given.
+			const timeout = 2 * time.Second
 			var out, errOut bytes.Buffer
-			code := run(context.Background(), []string{"check-profile", "--profile", profile, "--target", srv.URL, "--timeout", "2s"},
+			start := time.Now()
+			code := run(context.Background(), []string{"check-profile", "--profile", profile, "--target", srv.URL, "--timeout", timeout.String()},
 				strings.NewReader(""), &out, &errOut)
+			took := time.Since(start)
 			stdout, stderr := out.String(), errOut.String()
+			// One round of requests: the first four, and one more for each
+			// of the first timeouts before the breaker's third (they are
+			// cancelled when it trips). The old check waited for six
+			// rounds, one --timeout each.
+			if n, most := srv.Accepted(), int64(preflight.DefaultConcurrency+protocol.NoAnswerStreak-1); tc.behaviour == hostiletest.Silent && n > most {
+				t.Errorf("the target got %d connections, want at most %d", n, most)
+			}
+			if tc.behaviour == hostiletest.Silent && took >= 4*timeout {
+				t.Errorf("took %s with --timeout %s: more than one round of the preflight", took, timeout)
+			}
 			if code != exitUsage {
 				t.Errorf("exit %d, want 2\n%s\n%s", code, stdout, stderr)
 			}
