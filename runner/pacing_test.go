@@ -19,6 +19,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
+	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -103,7 +104,11 @@ var acceptedLine = regexp.MustCompile(`the target accepted (\d+) calls?`)
 // TestCallBudget: with max-accepted-calls 10 the target accepts at most 10
 // calls over the whole suite, the run passes with the scenarios that would
 // have gone over skipped with the reason, and the console states the
-// number the target accepted, the same as the server counted.
+// number the target accepted, the same as the server counted. The budget
+// is spent only on calls accepted, and the scenarios that place calls run
+// last: nearly every scenario that places none runs (those skipped are the
+// ones still running when the budget ran out, and the 501-call requests no
+// budget of 10 can hold).
 func TestCallBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the whole suite: not with -short")
@@ -128,14 +133,24 @@ func TestCallBudget(t *testing.T) {
 		t.Errorf("the console does not name the budget:\n%s", tail(stdout, 10))
 	}
 	run := readReports(t, dir, reporting.Meta{})
-	budgetSkips := 0
-	for _, sc := range run.Select(reporting.Skipped) {
-		if strings.Contains(sc.Reason, "knobs.max-accepted-calls: 10") {
+	budgetSkips, placingNone, placingNoneSkipped := 0, 0, 0
+	for _, sc := range run.Scenarios {
+		skipped := sc.Outcome == reporting.Skipped && strings.Contains(sc.Reason, "knobs.max-accepted-calls: 10")
+		if skipped {
 			budgetSkips++
+		}
+		if !suite.PlacesCalls(sc.Tags) {
+			placingNone++
+			if skipped {
+				placingNoneSkipped++
+			}
 		}
 	}
 	if budgetSkips == 0 || run.Counts().Passed == 0 {
 		t.Errorf("%d scenarios skipped for the budget, %d passed: want both", budgetSkips, run.Counts().Passed)
+	}
+	if placingNoneSkipped*10 > placingNone {
+		t.Errorf("%d of the %d scenarios that place no call were skipped for the budget: it was spent on refusals, or the scenarios that place calls did not run last", placingNoneSkipped, placingNone)
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, reporting.HTMLFile))
 	junit, _ := os.ReadFile(filepath.Join(dir, reporting.JUnitFile))
@@ -144,7 +159,7 @@ func TestCallBudget(t *testing.T) {
 			t.Errorf("%s does not say how many calls the target accepted", name)
 		}
 	}
-	t.Logf("the server accepted %d calls; %d scenarios skipped for the budget; %+v", accepted, budgetSkips, run.Counts())
+	t.Logf("the server accepted %d calls; %d scenarios skipped for the budget, %d of the %d that place no call; %+v", accepted, budgetSkips, placingNoneSkipped, placingNone, run.Counts())
 }
 
 // TestPacedRun: with max-requests-per-minute 1200 no 5-second window at the

@@ -186,8 +186,14 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 		stepsCfg := t.tgt.StepsConfig() // nil AdvanceClock unless the server runs in-process
 		stepsCfg.RequestTimeout, stepsCfg.Redact, stepsCfg.RunID = cfg.timeout, cfg.redact, runID
 		stepsCfg.Limiter, stepsCfg.Budget, stepsCfg.Watch = t.pace.limiter, t.pace.budget, w
+		paths := sel.paths
+		if t.pace.budget.Max() > 0 {
+			// Under a call budget the scenarios that place calls run last:
+			// the budget then skips as few scenarios as it must.
+			paths = suite.FeaturePathsOf(suite.CallsLast(sel.selected, seed))
+		}
 		cucumber, godogFailed, runErr = c.runSuite(runCtx, suite.Config{
-			Steps: stepsCfg, FeatureFS: sel.source.fsys, FeaturePaths: sel.paths, Tags: cfg.tags,
+			Steps: stepsCfg, FeatureFS: sel.source.fsys, FeaturePaths: paths, Tags: cfg.tags,
 			Concurrency: cfg.concurrency, Seed: seed, OnScenario: onScenario,
 		})
 		t.console.stop()

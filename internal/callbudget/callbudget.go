@@ -69,7 +69,12 @@ func New(max int, allowBulk bool) (*Budget, error) {
 }
 
 // Max is the budget (0: no limit).
-func (b *Budget) Max() int { return b.max }
+func (b *Budget) Max() int {
+	if b == nil {
+		return 0
+	}
+	return b.max
+}
 
 // Reservation is calls set aside for one request (or one batch sent at
 // once) until its answer settles them. Settling more than once counts

@@ -48,7 +48,7 @@ func WriteHeader(w io.Writer, meta reporting.Meta, selected int, reportsDir stri
 		}
 		budget := "no call budget"
 		if t.CallBudget > 0 {
-			budget = fmt.Sprintf("call budget %d accepted %s", t.CallBudget, plural(t.CallBudget, "call", "calls"))
+			budget = fmt.Sprintf("call budget %d accepted %s (the scenarios that place calls run last)", t.CallBudget, plural(t.CallBudget, "call", "calls"))
 		}
 		fmt.Fprintf(w, "  pacing   %s · %s\n", pace, budget)
 	}

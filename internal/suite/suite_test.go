@@ -51,6 +51,7 @@ func TestSuiteAgainstReferenceServer(t *testing.T) {
 	}
 	checkEveryScenarioTagged(t, scenarios)
 	checkSecurityFindings(t, scenarios)
+	checkCallPlacersTagged(t, scenarios)
 	if t.Failed() {
 		t.Logf("console:\n%s", console.String())
 	}
