@@ -9,7 +9,7 @@ Feature: ECB block manipulation
   pass or a conformance failure. They fail only if the answer is neither a
   refusal (400) nor an acceptance consistent with the tampered payload.
 
-  # Section 3: ECB blocks can be cut and pasted; the server's answer is a security finding.
+  # Section 3.6: ECB blocks can be cut and pasted; the server's answer is a security finding.
   @status-none @spec-3.6 @doc @security
   Scenario Outline: whole ciphertext blocks are <manipulation> (<endpoint> <kind>)
     Given a healthy <kind> flow

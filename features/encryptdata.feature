@@ -7,7 +7,7 @@ Feature: The encryptdata helper
   one whose base64 exceeds 501 bytes 210; unknown flow 301; IP check 401;
   requestValue not base64 400.
 
-  # Section 6: encryptdata's requestEncryptedValue equals a local seal with the same key, byte for byte.
+  # Section 6.2: encryptdata's requestEncryptedValue equals a local seal with the same key, byte for byte.
   @status-200 @spec-6.2 @ref @endpoint-encryptdata
   Scenario Outline: encryptdata seals like the harness does (<kind> flow)
     Given a healthy <kind> flow
@@ -24,7 +24,7 @@ Feature: The encryptdata helper
       | multicast |
       | dialer    |
 
-  # Section 6: the envelope encryptdata returns is a valid envelope for the flow.
+  # Section 6.2: the envelope encryptdata returns is a valid envelope for the flow.
   @status-200 @spec-6.2 @ref @endpoint-encryptdata
   Scenario Outline: the envelope encryptdata returns is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
@@ -46,7 +46,7 @@ Feature: The encryptdata helper
       | endpoint  | kind   |
       | encrypted | dialer |
 
-  # Section 6: a key string whose base64 fits PKCS#1 v1.5 with RSA-4096 (at most 501 bytes) is accepted.
+  # Section 6.2: a key string whose base64 fits PKCS#1 v1.5 with RSA-4096 (at most 501 bytes) is accepted.
   @status-200 @spec-6.2 @ref @endpoint-encryptdata @flow-key-4096
   Scenario: an aesKey of 375 characters (base64: 500 bytes) is accepted
     Given a healthy multicast flow
@@ -57,7 +57,7 @@ Feature: The encryptdata helper
     Then the response code is 200 SUCCESS
     And the response requestEncryptedValue is the payload sealed locally with the same key
 
-  # Section 6: missing fields, an empty aesKey, or one whose base64 exceeds 501 bytes -> 210.
+  # Section 6.2: missing fields, an empty aesKey, or one whose base64 exceeds 501 bytes -> 210.
   @status-210 @spec-6.2 @ref @endpoint-encryptdata
   Scenario Outline: an encryptdata request <problem> is refused with 210
     Given a healthy multicast flow
@@ -75,7 +75,7 @@ Feature: The encryptdata helper
       | with an empty aesKey                         | the encryptdata request's "aesKey" is an empty string          |
       | with an aesKey of 376 characters (504 base64) | the encryptdata request's "aesKey" is a key of 376 characters |
 
-  # Section 6: an unknown flow -> 301.
+  # Section 6.2: an unknown flow -> 301.
   @status-301 @spec-6.2 @ref @endpoint-encryptdata
   Scenario: encryptdata for an unknown flow is refused with 301
     Given a healthy multicast flow
@@ -85,7 +85,7 @@ Feature: The encryptdata helper
     When the encryptdata request is sent
     Then the response code is 301 INVALID_FLOW_ID
 
-  # Section 6: the IP check runs after the flow is known.
+  # Section 6.2: the IP check runs after the flow is known.
   @status-401 @spec-6.2 @ref @endpoint-encryptdata
   Scenario: encryptdata from an address off the flow account's whitelist is refused with 401
     Given a multicast flow whose account does not whitelist this machine
@@ -94,7 +94,7 @@ Feature: The encryptdata helper
     When the encryptdata request is sent
     Then the response code is 401 IP_NOT_WHITELISTED
 
-  # Section 6: a requestValue that is not canonical base64 -> 400.
+  # Section 6.2: a requestValue that is not canonical base64 -> 400.
   @status-400 @spec-6.2 @ref @endpoint-encryptdata
   Scenario: encryptdata with a requestValue that is not base64 is refused with 400
     Given a healthy multicast flow

@@ -8,7 +8,7 @@ Feature: Key generation
   trust the key file: each first rotates the key itself, so it knows which
   key is current, whatever earlier runs did.
 
-  # Section 6: after generateKeyPair an envelope sealed for the new key is accepted, one sealed for the old key is refused with 400.
+  # Section 6.1: after generateKeyPair an envelope sealed for the new key is accepted, one sealed for the old key is refused with 400.
   @status-200 @spec-6.1 @ref @endpoint-generatekeypair
   Scenario Outline: after a rotation only the new key opens envelopes (<endpoint> <kind>)
     Given a <kind> flow reserved for key rotation
@@ -35,7 +35,7 @@ Feature: Key generation
       | endpoint  | kind   |
       | encrypted | dialer |
 
-  # Section 6: missing fields -> 210.
+  # Section 6.1: missing fields -> 210.
   @status-210 @spec-6.1 @ref @endpoint-generatekeypair
   Scenario Outline: a key pair request without <field> is refused with 210
     Given a multicast flow reserved for key rotation
@@ -49,7 +49,7 @@ Feature: Key generation
       | flow-id     |
       | security-id |
 
-  # Section 6: an unknown flow -> 301.
+  # Section 6.1: an unknown flow -> 301.
   @status-301 @spec-6.1 @ref @endpoint-generatekeypair
   Scenario: a key pair request for an unknown flow is refused with 301
     Given a dialer flow reserved for key rotation
@@ -58,7 +58,7 @@ Feature: Key generation
     When the key pair request is sent
     Then the response code is 301 INVALID_FLOW_ID
 
-  # Section 6 [ref]: the reference server requires the flow's security-id; a wrong one -> 202.
+  # Section 6.1 [ref]: the reference server requires the flow's security-id; a wrong one -> 202.
   @status-202 @spec-6.1 @ref @endpoint-generatekeypair
   Scenario: a key pair request with a wrong security-id is refused with 202
     Given a multicast flow reserved for key rotation
@@ -67,7 +67,7 @@ Feature: Key generation
     When the key pair request is sent
     Then the response code is 202 INVALID_SECURITY_ID
 
-  # Section 6: the IP check runs after 301 and before 202 (so no key is replaced for a stranger).
+  # Section 6.1: the IP check runs after 301 and before 202 (so no key is replaced for a stranger).
   @status-401 @spec-6.1 @ref @endpoint-generatekeypair
   Scenario: a key pair request from an address off the whitelist is refused with 401
     Given a dialer flow whose account does not whitelist this machine

@@ -54,7 +54,7 @@ Feature: Round trip
       | endpoint  | kind   |
       | encrypted | dialer |
 
-  # Section 6, Pull API: accepted calls are found by phonon-uuid, with their client-identifier and the create request's request-id.
+  # Section 6.3, Pull API: accepted calls are found by phonon-uuid, with their client-identifier and the create request's request-id.
   @status-200 @spec-6.3 @ref @endpoint-pull
   Scenario Outline: accepted calls are found through the Pull API (<endpoint> <kind>)
     Given a healthy <kind> flow
@@ -74,7 +74,7 @@ Feature: Round trip
       | endpoint  | kind   |
       | encrypted | dialer |
 
-  # Section 2: api-version TEST runs the flow's testing version, which dials its test-phone whitelist.
+  # Section 2.1: api-version TEST runs the flow's testing version, which dials its test-phone whitelist.
   @status-200 @spec-2.1 @doc
   Scenario Outline: api-version TEST with a whitelisted number is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
@@ -94,7 +94,7 @@ Feature: Round trip
       | endpoint  | kind   |
       | encrypted | dialer |
 
-  # Section 2: fields the spec does not name are ignored.
+  # Section 2.8: fields the spec does not name are ignored.
   @status-200 @spec-2.8 @ref @endpoint-enc-multicast
   Scenario: unknown fields in the payload and in a call are ignored
     Given a healthy multicast flow
@@ -105,7 +105,7 @@ Feature: Round trip
     Then the response code is 200 SUCCESS
     And every call-details entry echoes its client-identifier with a phonon-uuid
 
-  # Section 2: the 91 / +91 prefix is ignored when a number is compared with the test-phone whitelist.
+  # Section 2.9: the 91 / +91 prefix is ignored when a number is compared with the test-phone whitelist.
   @status-200 @spec-2.9 @ref @endpoint-enc-multicast
   Scenario Outline: a whitelisted number written with the prefix <prefix> is accepted under TEST
     Given a healthy multicast flow
@@ -120,7 +120,7 @@ Feature: Round trip
       | 91     |
       | +91    |
 
-  # Section 2: a past time today is accepted; the call starts at once.
+  # Section 2.5: a past time today is accepted; the call starts at once.
   @status-200 @spec-2.5 @doc @endpoint-enc-dialer
   Scenario: a start-time earlier today is accepted
     Given a healthy dialer flow
@@ -129,7 +129,7 @@ Feature: Round trip
     When the payload is sent to the encrypted endpoint
     Then the response code is 200 SUCCESS
 
-  # Section 2: start-time is YYYY-MM-DDTHH:MM:SS[.fraction](Z|+-HH:MM).
+  # Section 2.6: start-time is YYYY-MM-DDTHH:MM:SS[.fraction](Z|+-HH:MM).
   @status-200 @spec-2.6 @ref @endpoint-enc-multicast
   Scenario Outline: a start-time written as <format> is accepted
     Given a healthy multicast flow
@@ -144,7 +144,7 @@ Feature: Round trip
       | YYYY-MM-DDThh:mm:ss+05:30     |
       | YYYY-MM-DDThh:mm:ss.sss+05:30 |
 
-  # Section 4 [ref]: every response carries a request-id, the same in the body and the request-id header.
+  # Section 4.2 [ref]: every response carries a request-id, the same in the body and the request-id header.
   @status-200 @spec-4.2 @ref @endpoint-enc-multicast
   Scenario: a response carries its request-id in the body and the header
     Given a healthy multicast flow

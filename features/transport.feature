@@ -69,7 +69,7 @@ Feature: Transport
       | endpoint | kind   | type |
       | plain    | dialer |      |
 
-  # Section 4: application/json with charset utf-8 is JSON.
+  # Section 4.3: application/json with charset utf-8 is JSON.
   @status-200 @spec-4.3 @ref @transport
   Scenario Outline: content type "application/json; charset=utf-8" is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
@@ -115,7 +115,7 @@ Feature: Transport
       | endpoint | kind   |
       | plain    | dialer |
 
-  # Section 2: a body of exactly 256 KB is within the limit.
+  # Section 2.11: a body of exactly 256 KB is within the limit.
   @status-200 @spec-2.11 @ref @transport
   Scenario Outline: a body of exactly 256 KB is accepted (<endpoint> <kind>)
     Given a healthy <kind> flow
@@ -133,7 +133,7 @@ Feature: Transport
       | endpoint | kind   |
       | plain    | dialer |
 
-  # Section 4: an unknown path -> HTTP 404, still a JSON body with code 400.
+  # Section 4.3: an unknown path -> HTTP 404, still a JSON body with code 400.
   @status-400 @spec-4.3 @ref @transport @endpoint-none
   Scenario: an unknown path is answered with 404
     When an empty JSON object is sent to the path "/kairos-apis/enc/outbound/cancel"

@@ -79,7 +79,7 @@ var namedFaults = []struct{ name, desc string }{
 	{faultOtherKind, "serves a flow on the endpoints of the other kind (a dialer flow on multicast create)"},
 	{faultIgnoreTestWhitelist, "api-version TEST dials numbers off the flow's test-phone whitelist"},
 	{faultIgnoreContentType, "accepts any Content-Type instead of answering 415"},
-	{faultNoBodyLimit, "accepts bodies over 256 KB (up to 16 MB) instead of answering 413"},
+	{faultNoBodyLimit, fmt.Sprintf("accepts bodies over %d KB (up to %d MB) instead of answering 413", protocol.MaxBodyBytes>>10, faultBodyLimit>>20)},
 	{faultMirrorHTTPStatus, "the HTTP status mirrors the body code instead of following spec section 4"},
 	{faultNoRequestID, "responses carry no request-id (header or body)"},
 	{faultKeepOldKey, "generateKeyPair answers a new public key but keeps opening envelopes with the old private key"},

@@ -1,5 +1,11 @@
 package refserver
 
+import (
+	"fmt"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+)
+
 // The boundary faults: each is one realistic defect that breaks one class
 // of input of spec sections 2, 3 and 5 (a limit one off, a lenient parser,
 // a comparison that ignores case or a prefix), so that the suite can show
@@ -43,11 +49,11 @@ const (
 )
 
 var boundaryFaults = []struct{ name, desc string }{
-	{faultCallsLimitEarly, "refuses exactly 500 calls with 303 (the limit enforced as calls >= 500)"},
-	{faultCallsLimitLate, "accepts 501 calls (the limit enforced as calls > 501)"},
-	{faultPullLimitEarly, "refuses a pull of exactly 100 uuids with 303 (uuids >= 100)"},
-	{faultPullLimitLate, "accepts a pull of 101 uuids (uuids > 101)"},
-	{faultBodyLimitEarly, "answers 413 to a body of exactly 256 KB (the limit enforced as size >= 262144)"},
+	{faultCallsLimitEarly, fmt.Sprintf("refuses exactly %d calls with 303 (the limit enforced as calls >= %[1]d)", protocol.MaxCallsPerRequest)},
+	{faultCallsLimitLate, fmt.Sprintf("accepts %d calls (the limit enforced as calls > %[1]d)", protocol.MaxCallsPerRequest+1)},
+	{faultPullLimitEarly, fmt.Sprintf("refuses a pull of exactly %d uuids with 303 (uuids >= %[1]d)", protocol.MaxUUIDsPerPull)},
+	{faultPullLimitLate, fmt.Sprintf("accepts a pull of %d uuids (uuids > %[1]d)", protocol.MaxUUIDsPerPull+1)},
+	{faultBodyLimitEarly, fmt.Sprintf("answers 413 to a body of exactly %d KB (the limit enforced as size >= %d)", protocol.MaxBodyBytes>>10, protocol.MaxBodyBytes)},
 	{faultNullCrashes, "a JSON null where a value is required crashes the handler: 500 FAILURE instead of 210 or 400"},
 	{faultEmptyAsMissing, "an empty string in a required field counts as missing (210, or 400 in the envelope) instead of a wrong value"},
 	{faultCoerceScalars, "numbers and booleans are accepted where a string is required (a JSON mapper's default coercion)"},

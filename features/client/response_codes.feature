@@ -1,7 +1,7 @@
 @client @spec-4 @spec-5
 Feature: Client surfaces every response code
-  Whatever api-response-code the server answers with (spec section 5, the
-  seed's 22 codes), with HTTP 200 as the reference server does, the client
+  Whatever api-response-code the server answers with (one of the 22 codes of
+  SPEC.md section 5), with HTTP 200 as the reference server does, the client
   prints the body it got and exits 0: the code is the caller's to act on,
   not the client's to swallow. Here the server is told which code to
   answer with; the envelope is still judged in full.

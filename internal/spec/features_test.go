@@ -145,3 +145,49 @@ func TestNoMalformedSpecTagInFeatures(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// ruleComment is a feature file's comment naming the rule the scenario
+// below it tests: "# Rule 5.12: ..." or "# Section 6.2: ...".
+var ruleComment = regexp.MustCompile(`^\s*# (?:Rules?|Section) (\d+(?:\.\d+)?)\b`)
+
+// TestRuleCommentsCiteTheTaggedSections: the rule a scenario's comment
+// names is one its @spec tags cite (or their section), so that the
+// comment a reader sees and the tag the tests check never drift apart.
+func TestRuleCommentsCiteTheTaggedSections(t *testing.T) {
+	err := filepath.WalkDir(filepath.Join(root, "features"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".feature") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		lines := strings.Split(string(data), "\n")
+		for i, line := range lines {
+			m := ruleComment.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			j := i + 1
+			for j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), "@") {
+				j++
+			}
+			if j == len(lines) {
+				t.Errorf("%s:%d: a rule comment with no scenario after it", p, i+1)
+				continue
+			}
+			cited := false
+			for _, tag := range strings.Fields(lines[j]) {
+				n, ok := strings.CutPrefix(tag, "@spec-")
+				cited = cited || ok && (n == m[1] || strings.HasPrefix(n, m[1]+"."))
+			}
+			if !cited {
+				t.Errorf("%s:%d: the comment names %s, the scenario's tags (line %d) do not: %s", p, i+1, m[1], j+1, strings.TrimSpace(lines[j]))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
