@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kairos-conformance/kairos-conformance/envelope"
+	"github.com/kairos-conformance/kairos-conformance/internal/httpserve"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
@@ -181,7 +182,8 @@ type Session struct {
 	name string
 	dir  string
 	rec  *Recorder
-	srv  *httptest.Server
+	srv  *httpserve.Server
+	url  string // http://127.0.0.1:PORT
 
 	Flow     profile.Flow
 	Endpoint string
@@ -208,7 +210,14 @@ func (r *Run) NewSession(name string) (*Session, error) {
 	}
 	rec := &Recorder{Next: r.cfg.Server}
 	id := fmt.Sprintf("cert-%03d-%s", n, uuid.NewString()[:6])
-	return &Session{run: r, id: id, name: name, dir: dir, rec: rec, srv: httptest.NewServer(rec)}, nil
+	// The same bounded server as the reference server's: a client that
+	// never finishes its request cannot hold the session open.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("certify: %w", err)
+	}
+	srv := httpserve.Start(ln, rec, nil)
+	return &Session{run: r, id: id, name: name, dir: dir, rec: rec, srv: srv, url: "http://" + ln.Addr().String()}, nil
 }
 
 // ID is unique to the session, run-wide and across runs: a prefix for
@@ -216,7 +225,7 @@ func (r *Run) NewSession(name string) (*Session, error) {
 func (s *Session) ID() string { return s.id }
 
 // Close stops the session's server.
-func (s *Session) Close() { s.srv.Close() }
+func (s *Session) Close() { s.srv.Stop() }
 
 // Ask sets what the client is asked to send: payload for the flow playing
 // role, to the encrypted create endpoint of the flow's kind.
@@ -348,8 +357,8 @@ func (s *Session) environment(n int) ([]string, error) {
 		env = append(env, "LC_ALL=C", "LANG=C")
 	}
 	return append(env,
-		EnvURL+"="+s.srv.URL+s.Endpoint,
-		EnvBaseURL+"="+s.srv.URL,
+		EnvURL+"="+s.url+s.Endpoint,
+		EnvBaseURL+"="+s.url,
 		EnvEndpoint+"="+s.Endpoint,
 		EnvFlowID+"="+s.Flow.FlowID,
 		EnvPublicKeyFile+"="+keyFile,

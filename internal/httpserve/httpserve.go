@@ -1,7 +1,8 @@
-// Package httpserve starts and stops the reference server's HTTP server,
-// in-process (package target) and under `runner serve`, one way: bounded
-// reads and writes, and a graceful shutdown that still ends when a request
-// hangs.
+// Package httpserve starts and stops the harness's HTTP servers, one way:
+// the reference server in-process (package target) and under `runner
+// serve`, and each certification scenario's recorder (package certify):
+// bounded reads and writes, and a graceful shutdown that still ends when a
+// request hangs.
 package httpserve
 
 import (
