@@ -11,46 +11,62 @@ import (
 )
 
 // The subset of godog v0.16's cucumber JSON (internal/formatters/fmt_cucumber.go)
-// that the reports need. Unknown fields are ignored here; cucumber.json keeps
-// them because it is redacted and cleaned generically (finishCucumber), not re-marshalled
-// from these types.
-type cukeFeature struct {
-	URI      string        `json:"uri"`
-	Name     string        `json:"name"`
-	Elements []cukeElement `json:"elements"`
+// that the reports need: the harness's one model of it. ParseCucumber reads
+// it; package suite writes it for one scenario at a time (Config.OnScenario),
+// as godog's own formatter would. Unknown fields are ignored here;
+// cucumber.json keeps them because it is redacted and cleaned generically
+// (finishCucumber), not re-marshalled from these types.
+type CucumberFeature struct {
+	URI      string            `json:"uri"`
+	Name     string            `json:"name"`
+	Elements []CucumberElement `json:"elements"`
 }
 
-type cukeElement struct {
-	Name  string     `json:"name"`
-	Line  int        `json:"line"`
-	Type  string     `json:"type"`
-	Tags  []cukeTag  `json:"tags"`
-	Steps []cukeStep `json:"steps"`
+// CucumberElement is a scenario (or an Examples row).
+type CucumberElement struct {
+	Name  string         `json:"name"`
+	Line  int            `json:"line"`
+	Type  string         `json:"type"`
+	Tags  []CucumberTag  `json:"tags"`
+	Steps []CucumberStep `json:"steps"`
 }
 
-type cukeTag struct {
+// CucumberTag is one tag, with its @.
+type CucumberTag struct {
 	Name string `json:"name"`
 }
 
-type cukeStep struct {
-	Keyword   string `json:"keyword"`
-	Name      string `json:"name"`
-	Line      int    `json:"line"`
-	DocString *struct {
-		Value string `json:"value"`
-	} `json:"doc_string"`
-	Rows []struct {
-		Cells []string `json:"cells"`
-	} `json:"rows"`
-	Result struct {
-		Status   string `json:"status"`
-		Error    string `json:"error_message"`
-		Duration *int64 `json:"duration"`
-	} `json:"result"`
-	Embeddings []cukeEmbedding `json:"embeddings"`
+// CucumberStep is one step, its argument, result and attachments.
+type CucumberStep struct {
+	Keyword    string              `json:"keyword"`
+	Name       string              `json:"name"`
+	Line       int                 `json:"line"`
+	DocString  *CucumberDocString  `json:"doc_string,omitempty"`
+	Rows       []CucumberRow       `json:"rows,omitempty"`
+	Result     CucumberResult      `json:"result"`
+	Embeddings []CucumberEmbedding `json:"embeddings,omitempty"`
 }
 
-type cukeEmbedding struct {
+// CucumberDocString is a step's doc string argument.
+type CucumberDocString struct {
+	Value string `json:"value"`
+}
+
+// CucumberRow is one row of a step's data table.
+type CucumberRow struct {
+	Cells []string `json:"cells"`
+}
+
+// CucumberResult is how a step ended; Duration (nanoseconds) is nil when
+// godog did not say.
+type CucumberResult struct {
+	Status   string `json:"status"`
+	Error    string `json:"error_message,omitempty"`
+	Duration *int64 `json:"duration"`
+}
+
+// CucumberEmbedding is one attachment.
+type CucumberEmbedding struct {
 	Name     string `json:"name"`
 	MimeType string `json:"mime_type"`
 	Data     string `json:"data"` // base64
@@ -68,7 +84,7 @@ func ParseCucumber(data []byte) ([]*Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}
-	var features []cukeFeature
+	var features []CucumberFeature
 	if err := json.Unmarshal(data, &features); err != nil {
 		return nil, fmt.Errorf("reading cucumber JSON: %w", err)
 	}
@@ -88,7 +104,7 @@ func ParseCucumber(data []byte) ([]*Scenario, error) {
 	return out, nil
 }
 
-func scenarioFrom(f cukeFeature, e cukeElement) (*Scenario, error) {
+func scenarioFrom(f CucumberFeature, e CucumberElement) (*Scenario, error) {
 	sc := &Scenario{
 		Feature: f.Name,
 		URI:     uriLineSuffix.ReplaceAllString(f.URI, ""),

@@ -12,6 +12,8 @@ import (
 	"github.com/cucumber/godog"
 	"github.com/cucumber/godog/formatters"
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 )
 
 // scenarioFormat is the godog formatter that reports each scenario as it
@@ -93,7 +95,7 @@ func (f *scenarioFormatter) step(p *messages.Pickle) {
 // finish writes the scenario's line. Writes are serialised, so a sink
 // never sees two scenarios at once.
 func (f *scenarioFormatter) finish(p *messages.Pickle) {
-	doc, err := json.Marshal([]eventFeature{f.feature(p)})
+	doc, err := json.Marshal([]reporting.CucumberFeature{f.feature(p)})
 	if err != nil { // only plain strings and numbers: cannot happen
 		doc = []byte("[]")
 	}
@@ -102,61 +104,12 @@ func (f *scenarioFormatter) finish(p *messages.Pickle) {
 	f.out.Write(append(doc, '\n'))
 }
 
-// The subset of godog's Cucumber JSON that package reporting reads.
-type eventFeature struct {
-	URI      string         `json:"uri"`
-	Name     string         `json:"name"`
-	Elements []eventElement `json:"elements"`
-}
-
-type eventElement struct {
-	Name  string      `json:"name"`
-	Line  int         `json:"line"`
-	Type  string      `json:"type"`
-	Tags  []eventTag  `json:"tags"`
-	Steps []eventStep `json:"steps"`
-}
-
-type eventTag struct {
-	Name string `json:"name"`
-}
-
-type eventStep struct {
-	Keyword   string       `json:"keyword"`
-	Name      string       `json:"name"`
-	Line      int          `json:"line"`
-	DocString *eventDoc    `json:"doc_string,omitempty"`
-	Rows      []eventRow   `json:"rows,omitempty"`
-	Result    eventResult  `json:"result"`
-	Embedded  []eventEmbed `json:"embeddings,omitempty"`
-}
-
-type eventDoc struct {
-	Value string `json:"value"`
-}
-
-type eventRow struct {
-	Cells []string `json:"cells"`
-}
-
-type eventResult struct {
-	Status   string `json:"status"`
-	Error    string `json:"error_message,omitempty"`
-	Duration int64  `json:"duration"`
-}
-
-type eventEmbed struct {
-	Name     string `json:"name"`
-	MimeType string `json:"mime_type"`
-	Data     string `json:"data"`
-}
-
-// feature builds the scenario's Cucumber JSON from godog's storage, as
-// godog's own cucumber formatter does.
-func (f *scenarioFormatter) feature(p *messages.Pickle) eventFeature {
+// feature builds the scenario's Cucumber JSON (reporting's model of it)
+// from godog's storage, as godog's own cucumber formatter does.
+func (f *scenarioFormatter) feature(p *messages.Pickle) reporting.CucumberFeature {
 	feat := f.Storage.MustGetFeature(p.Uri)
-	ev := eventFeature{URI: p.Uri}
-	el := eventElement{Name: p.Name, Type: "scenario"}
+	ev := reporting.CucumberFeature{URI: p.Uri}
+	el := reporting.CucumberElement{Name: p.Name, Type: "scenario"}
 	if feat != nil && feat.GherkinDocument != nil && feat.GherkinDocument.Feature != nil {
 		ev.Name = feat.GherkinDocument.Feature.Name
 		if sc := feat.FindScenario(p.AstNodeIds[0]); sc != nil {
@@ -169,12 +122,13 @@ func (f *scenarioFormatter) feature(p *messages.Pickle) eventFeature {
 		}
 	}
 	for _, t := range p.Tags {
-		el.Tags = append(el.Tags, eventTag{Name: t.Name})
+		el.Tags = append(el.Tags, reporting.CucumberTag{Name: t.Name})
 	}
 	prev := f.Storage.MustGetPickleResult(p.Id).StartedAt
 	for _, ps := range p.Steps {
 		res := f.Storage.MustGetPickleStepResult(ps.Id)
-		st := eventStep{Name: ps.Text, Result: eventResult{Status: res.Status.String()}}
+		var took int64 // nanoseconds; 0 when godog did not time the step
+		st := reporting.CucumberStep{Name: ps.Text, Result: reporting.CucumberResult{Status: res.Status.String(), Duration: &took}}
 		if feat != nil && len(ps.AstNodeIds) > 0 {
 			if s := feat.FindStep(ps.AstNodeIds[0]); s != nil {
 				st.Keyword, st.Line = strings.TrimSpace(s.Keyword), int(s.Location.Line)
@@ -184,12 +138,12 @@ func (f *scenarioFormatter) feature(p *messages.Pickle) eventFeature {
 			st.Result.Error = res.Err.Error()
 		}
 		if !res.FinishedAt.IsZero() && !prev.IsZero() {
-			st.Result.Duration = int64(res.FinishedAt.Sub(prev) / time.Nanosecond)
+			took = int64(res.FinishedAt.Sub(prev) / time.Nanosecond)
 			prev = res.FinishedAt
 		}
 		if arg := ps.Argument; arg != nil {
 			if arg.DocString != nil {
-				st.DocString = &eventDoc{Value: arg.DocString.Content}
+				st.DocString = &reporting.CucumberDocString{Value: arg.DocString.Content}
 			}
 			if arg.DataTable != nil {
 				for _, row := range arg.DataTable.Rows {
@@ -197,16 +151,16 @@ func (f *scenarioFormatter) feature(p *messages.Pickle) eventFeature {
 					for _, c := range row.Cells {
 						cells = append(cells, c.Value)
 					}
-					st.Rows = append(st.Rows, eventRow{Cells: cells})
+					st.Rows = append(st.Rows, reporting.CucumberRow{Cells: cells})
 				}
 			}
 		}
 		for _, a := range res.Attachments {
-			st.Embedded = append(st.Embedded, eventEmbed{Name: a.Name, MimeType: a.MimeType, Data: base64.StdEncoding.EncodeToString(a.Data)})
+			st.Embeddings = append(st.Embeddings, reporting.CucumberEmbedding{Name: a.Name, MimeType: a.MimeType, Data: base64.StdEncoding.EncodeToString(a.Data)})
 		}
 		el.Steps = append(el.Steps, st)
 	}
-	ev.Elements = []eventElement{el}
+	ev.Elements = []reporting.CucumberElement{el}
 	return ev
 }
 
