@@ -562,7 +562,9 @@ const text = "" +
 	"- `strictness`: `reference` (default) fails a run on any failed scenario;\n" +
 	"  `documented` reports a failed `@ref` scenario as a deviation from this\n" +
 	"  project's reading, a warning that does not fail the run, while a failed\n" +
-	"  `@doc` scenario still fails it.\n" +
+	"  `@doc` scenario still fails it, unless every check it failed tests a\n" +
+	"  [ref] rule (each check names its rule: the Content-Type and HTTP status\n" +
+	"  every answer is held to are 4.3's).\n" +
 	"\n" +
 	"## 8. Roles [ref]\n" +
 	"\n" +
