@@ -190,7 +190,7 @@ func (st *scenario) expectCode(x *exchange, want protocol.Code, transport int, v
 		return
 	}
 	wantNum := int(want)
-	label := want.String()
+	var label string
 	if want == protocol.IPNotWhitelisted && st.knobs().IPNotWhitelistedAs != int(want) {
 		wantNum = st.knobs().IPNotWhitelistedAs
 		label = fmt.Sprintf("%d (the profile's ip-not-whitelisted-code; the table says %s)", wantNum, want)
@@ -228,8 +228,8 @@ func (st *scenario) expectMessage(body []byte, path string, want protocol.Code, 
 
 // expectHTTPStatus applies the profile's HTTP-status policy (spec 4, 7).
 func (st *scenario) expectHTTPStatus(x *exchange, bodyCode, transport int, v *verdict) {
-	allowed := []int{}
-	why := ""
+	var allowed []int
+	var why string
 	switch st.knobs().HTTPStatusPolicy {
 	case profile.StatusAny:
 		return

@@ -135,11 +135,11 @@ func TestPayloadBytesFindingNamesTheReserialisation(t *testing.T) {
 
 func TestPayloadBytesFindingNamesTheCharset(t *testing.T) {
 	file := formatted(t, FormatPretty)
-	perByte, perRune, fffd, mojibake, latin1 := mapBytes(file, "?"), mapRunes(file, func(rune) string { return "?" }), mapBytes(file, "\uFFFD"), []byte{}, []byte{}
+	perByte, perRune, fffd, mojibake := mapBytes(file, "?"), mapRunes(file, func(rune) string { return "?" }), mapBytes(file, "\uFFFD"), []byte{}
 	for _, c := range file {
 		mojibake = append(mojibake, []byte(string(rune(c)))...)
 	}
-	latin1 = mapRunes(file, func(r rune) string {
+	latin1 := mapRunes(file, func(r rune) string {
 		if r <= 0xff {
 			return string([]byte{byte(r)})
 		}

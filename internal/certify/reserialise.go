@@ -2,6 +2,7 @@ package certify
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -107,7 +108,7 @@ func (p *tokenParser) value() (*jsonNode, error) {
 				}
 				n.rawKeys, n.keys = append(n.rawKeys, key), append(n.keys, decoded)
 				if colon, err := p.next(); err != nil || colon != ":" {
-					return nil, fmt.Errorf("want :")
+					return nil, errors.New("want a colon")
 				}
 			}
 			kid, err := p.value()

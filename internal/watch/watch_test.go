@@ -9,18 +9,18 @@ import (
 	"testing"
 )
 
-var reset = fmt.Errorf("read: %w", syscall.ECONNRESET)
+var errReset = fmt.Errorf("read: %w", syscall.ECONNRESET)
 
 func TestStreakStopsTheRun(t *testing.T) {
 	var causes []error
 	w := New("http://t", 3, func(err error) { causes = append(causes, err) })
 	timeout := fmt.Errorf("no answer within 2s: %w", context.DeadlineExceeded)
 	w.Observe(Exchange{Err: timeout})
-	w.Observe(Exchange{Err: reset})
+	w.Observe(Exchange{Err: errReset})
 	w.Observe(Exchange{Answered: true, Body: []byte(`{}`)}) // an answer breaks the streak
 	w.Observe(Exchange{Err: timeout})
 	w.Observe(Exchange{Err: context.Canceled}) // the run's own cancellation: ignored
-	w.Observe(Exchange{Err: reset})
+	w.Observe(Exchange{Err: errReset})
 	if w.Stopped() != nil {
 		t.Fatal("stopped after two in a row")
 	}
@@ -41,9 +41,9 @@ func TestStreakStopsTheRun(t *testing.T) {
 
 func TestBodyFaultsAreAnswers(t *testing.T) {
 	w := New("http://t", 2, nil)
-	w.Observe(Exchange{Err: reset})
+	w.Observe(Exchange{Err: errReset})
 	w.Observe(Exchange{Answered: true, Err: errors.New("the response body ended after 10 of the 1000 bytes")})
-	w.Observe(Exchange{Err: reset})
+	w.Observe(Exchange{Err: errReset})
 	if w.Stopped() != nil {
 		t.Fatal("a short body counted as no answer")
 	}
@@ -70,7 +70,7 @@ func TestDiagnosis(t *testing.T) {
 		{"mostly HTML", append(repeat(html, 3), json, json), "the target at http://t is not speaking Kairos: 3 of 5 answers were text/html"},
 		{"half HTML", append(repeat(html, 2), json, json), ""},
 		{"Kairos", repeat(json, 10), ""},
-		{"nothing answered", repeat(Exchange{Err: reset}, 2), ""},
+		{"nothing answered", repeat(Exchange{Err: errReset}, 2), ""},
 		{"mixed", []Exchange{html, html, {Answered: true, ContentType: "text/plain", Body: []byte("ok")}, {Answered: true}},
 			"the target at http://t is not speaking Kairos: 4 of 4 answers were not JSON (2 text/html, 1 text/plain, 1 without a Content-Type)"},
 	} {
@@ -92,7 +92,7 @@ func TestConcurrentObserve(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := 0; j < 100; j++ {
-				w.Observe(Exchange{Err: reset})
+				w.Observe(Exchange{Err: errReset})
 				w.Diagnosis()
 			}
 		}()
