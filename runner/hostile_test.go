@@ -136,8 +136,11 @@ func TestTargetThatStopsAnsweringMidRun(t *testing.T) {
 	if took > time.Minute {
 		t.Errorf("took %s with --timeout 1s", took)
 	}
-	want := "runner: stopped: the target at " + srv.URL + " stopped answering: 3 exchanges in a row got no answer (the last: timeout"
-	if !strings.Contains(stderr, want) {
+	// The exact line: the timeout said once, with its deadline (it used to
+	// read "timeout: no complete answer in time (no answer within 1s:
+	// Post \"URL/...\": context deadline exceeded)").
+	want := "\nrunner: stopped: the target at " + srv.URL + " stopped answering: 3 exchanges in a row got no answer (the last: timeout: no complete answer within 1s)\n"
+	if !strings.Contains("\n"+stderr, want) {
 		t.Errorf("stderr %q does not say %q", stderr, want)
 	}
 	// At --concurrency 4, at most 4 scenarios have a request in flight when

@@ -17,6 +17,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/callbudget"
 	"github.com/kairos-conformance/kairos-conformance/internal/evidence"
+	"github.com/kairos-conformance/kairos-conformance/internal/netfault"
 	"github.com/kairos-conformance/kairos-conformance/internal/safetext"
 )
 
@@ -112,7 +113,7 @@ func (s *Suite) roundTrip(ctx context.Context, o outgoing) *exchange {
 	if err != nil {
 		x.err, x.took = err, time.Since(start)
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
-			x.err = fmt.Errorf("no answer within %s: %w", timeout, err)
+			x.err = &netfault.DeadlineError{After: timeout, Err: err}
 		}
 		return x
 	}

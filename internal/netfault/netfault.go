@@ -10,11 +10,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/bounded"
 )
@@ -112,6 +114,18 @@ func Classify(err error) Kind {
 	return Other
 }
 
+// DeadlineError is a request that got no complete answer within its
+// deadline. Its Error is "no answer within 10s: " and the transport's
+// error; Explain says it once, "timeout: no complete answer within 10s",
+// rather than wrap the one timeout in the other's words.
+type DeadlineError struct {
+	After time.Duration
+	Err   error // the transport's error, typically context.DeadlineExceeded wrapped by net/http
+}
+
+func (e *DeadlineError) Error() string { return fmt.Sprintf("no answer within %s: %v", e.After, e.Err) }
+func (e *DeadlineError) Unwrap() error { return e.Err }
+
 // Explain is err prefixed with its kind, with net/http's "Post \"url\": "
 // dropped (the caller names the target): "connection reset by the target
 // (read tcp 127.0.0.1:5000->127.0.0.1:8080: read: connection reset by peer)".
@@ -120,6 +134,16 @@ func Explain(err error) string {
 		return ""
 	}
 	k := Classify(err)
+	var deadline *DeadlineError
+	if k == Timeout && errors.As(err, &deadline) {
+		// The deadline's own words, the transport's only when they add
+		// something ("net/http: timeout awaiting response headers").
+		what := fmt.Sprintf("timeout: no complete answer within %s", deadline.After)
+		if detail := unwrapURL(deadline.Err).Error(); detail != context.DeadlineExceeded.Error() {
+			what += " (" + detail + ")"
+		}
+		return what
+	}
 	detail := unwrapURL(err).Error()
 	hint := ""
 	switch {

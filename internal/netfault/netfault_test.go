@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,30 @@ func TestClassifyUnsolicitedBytes(t *testing.T) {
 		if got := Classify(errors.New(msg)); got != NotHTTP {
 			t.Errorf("Classify(%q) = %v, want NotHTTP", msg, got)
 		}
+	}
+}
+
+// TestExplainDeadlineOnce: a request that ran out of time is said to have
+// once, with its deadline, without net/http's "Post \"url\": " and without
+// "context deadline exceeded", which says nothing more; a transport detail
+// that does say more is kept.
+func TestExplainDeadlineOnce(t *testing.T) {
+	post := &url.Error{Op: "Post", URL: "http://127.0.0.1:9/kairos-apis/enc/outbound/create", Err: context.DeadlineExceeded}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&DeadlineError{After: 10 * time.Second, Err: post}, "timeout: no complete answer within 10s"},
+		{fmt.Errorf("sending: %w", &DeadlineError{After: time.Second, Err: context.DeadlineExceeded}), "timeout: no complete answer within 1s"},
+		{&DeadlineError{After: 2 * time.Second, Err: &url.Error{Op: "Post", URL: "http://t", Err: fmt.Errorf("net/http: timeout awaiting response headers: %w", context.DeadlineExceeded)}},
+			"timeout: no complete answer within 2s (net/http: timeout awaiting response headers: context deadline exceeded)"},
+	} {
+		if got := Explain(tc.err); got != tc.want {
+			t.Errorf("Explain(%v)\n got %s\nwant %s", tc.err, got, tc.want)
+		}
+	}
+	// Its own text is unchanged: failure lines quote it.
+	if got := (&DeadlineError{After: time.Second, Err: context.DeadlineExceeded}).Error(); got != "no answer within 1s: context deadline exceeded" {
+		t.Errorf("Error() = %q", got)
 	}
 }

@@ -73,6 +73,9 @@ func post(ctx context.Context, cfg Config, url string, body []byte) answer {
 	req.Header.Set("User-Agent", "kairos-conformance preflight")
 	resp, err := cfg.Client.Do(req)
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && context.Cause(ctx) == context.DeadlineExceeded {
+			err = &netfault.DeadlineError{After: cfg.Timeout, Err: err} // said once: "timeout: no complete answer within 10s"
+		}
 		return answer{err: &answerError{text: "no answer: " + netfault.Explain(err), err: err}}
 	}
 	defer resp.Body.Close()
@@ -85,7 +88,8 @@ func post(ctx context.Context, cfg Config, url string, body []byte) answer {
 		a.body = append([]byte(nil), a.body[:min(len(a.body), previewBytes)]...)
 		what := netfault.Explain(err)
 		if netfault.Classify(err) == netfault.Timeout {
-			what = fmt.Sprintf("the body did not come within %s (%s)", cfg.Timeout, what)
+			err = &netfault.DeadlineError{After: cfg.Timeout, Err: err}
+			what = fmt.Sprintf("the body did not come within %s", cfg.Timeout)
 		}
 		a.err = &answerError{text: fmt.Sprintf("%s, but %s", a.statusLine(), what), err: err}
 	}

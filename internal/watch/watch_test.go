@@ -7,6 +7,9 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/kairos-conformance/kairos-conformance/internal/netfault"
 )
 
 var errReset = fmt.Errorf("read: %w", syscall.ECONNRESET)
@@ -14,7 +17,7 @@ var errReset = fmt.Errorf("read: %w", syscall.ECONNRESET)
 func TestStreakStopsTheRun(t *testing.T) {
 	var causes []error
 	w := New("http://t", 3, func(err error) { causes = append(causes, err) })
-	timeout := fmt.Errorf("no answer within 2s: %w", context.DeadlineExceeded)
+	timeout := &netfault.DeadlineError{After: 2 * time.Second, Err: context.DeadlineExceeded}
 	w.Observe(Exchange{Err: timeout})
 	w.Observe(Exchange{Err: errReset})
 	w.Observe(Exchange{Answered: true, Body: []byte(`{}`)}) // an answer breaks the streak
@@ -33,7 +36,7 @@ func TestStreakStopsTheRun(t *testing.T) {
 	if !errors.As(causes[0], &stopped) {
 		t.Fatalf("cause %T", causes[0])
 	}
-	want := "the target at http://t stopped answering: 3 exchanges in a row got no answer (the last: timeout: no complete answer in time (no answer within 2s: context deadline exceeded))"
+	want := "the target at http://t stopped answering: 3 exchanges in a row got no answer (the last: timeout: no complete answer within 2s)"
 	if got := causes[0].Error(); got != want {
 		t.Errorf("cause\n got %s\nwant %s", got, want)
 	}
