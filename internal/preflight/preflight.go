@@ -42,6 +42,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -78,6 +79,12 @@ type Config struct {
 	// preflight when the target stops answering (the roles not yet
 	// checked are Unjudged, "not checked").
 	Watch *watch.Watch
+	// Answered says the target answered before the preflight (the run's
+	// probe): a connection it then refuses is a hiccup, sent again once,
+	// not a target that was never there.
+	Answered bool
+	// answered is set once any role got an HTTP answer.
+	answered *atomic.Bool
 }
 
 // Check is one role's result.
@@ -92,6 +99,10 @@ type Check struct {
 	Err error
 	// Cause is the likely cause of a wrong answer; empty when OK.
 	Cause string
+	// Field is what a Failed check blames: the profile field to check
+	// ("flows.healthy-dialer.security-id"), or this machine's IP address,
+	// which no profile field holds. Empty unless Failed.
+	Field string
 	// Inconclusive marks a wrong answer that names no credential problem:
 	// a code section 5's order does not tie to the checks before 302 (a
 	// target that reads the empty-call-list rule otherwise, or a failing
@@ -102,6 +113,11 @@ type Check struct {
 	// was not checked because the preflight was stopped or interrupted
 	// first. No profile field is blamed.
 	Unjudged bool
+	// Retried is why the role's request was sent a second time: its first
+	// got no answer (a reset, a timeout, a connection refused after the
+	// target had answered), which one hiccup of a real network causes.
+	// Empty when it was sent once.
+	Retried string
 }
 
 // OK reports whether the role answered as expected.
@@ -115,8 +131,12 @@ func (c *Check) Failed() bool { return !c.OK() && !c.Inconclusive && !c.Unjudged
 func (c *Check) String() string {
 	head := fmt.Sprintf("%s (flow %s, api-version %s)", c.Role, c.FlowID, c.APIVersion)
 	switch {
+	case c.OK() && c.Retried != "":
+		return fmt.Sprintf("%s: %s as expected (sent again: the first attempt got %s)", head, c.Want, c.Retried)
 	case c.OK():
 		return fmt.Sprintf("%s: %s as expected", head, c.Want)
+	case c.Unjudged && c.Retried != "" && !errors.Is(c.Err, ErrNotChecked):
+		return fmt.Sprintf("%s: expected %s, but %v (sent twice; the first attempt got %s): %s", head, c.Want, c.Err, c.Retried, c.Cause)
 	case c.Unjudged:
 		return fmt.Sprintf("%s: expected %s, but %v: %s", head, c.Want, c.Err, c.Cause)
 	case c.Err != nil:
@@ -161,6 +181,17 @@ func Unjudged(checks []*Check) []*Check {
 	return out
 }
 
+// Retried returns the checks whose request was sent a second time.
+func Retried(checks []*Check) []*Check {
+	var out []*Check
+	for _, c := range checks {
+		if c.Retried != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Run checks every role the profile maps, in the profile's role order. An
 // error means the preflight could not be made at all (no target) or did not
 // finish (ctx ended: interrupted, or stopped by cfg.Watch; the checks are
@@ -178,6 +209,8 @@ func Run(ctx context.Context, cfg Config) ([]*Check, error) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
+	cfg.answered = new(atomic.Bool)
+	cfg.answered.Store(cfg.Answered)
 	roles := cfg.Profile.Roles()
 	checks := make([]*Check, len(roles))
 	sem := make(chan struct{}, cfg.Concurrency)
@@ -219,34 +252,15 @@ func checkRole(ctx context.Context, cfg Config, role string) *Check {
 	})
 	env, err := envelope.Seal(payload, flow.FlowID, flow.PublicKey, &envelope.SealOptions{Padding: cfg.Profile.Knobs.RSAPadding})
 	if err != nil {
-		c.Err, c.Cause = fmt.Errorf("the harness could not seal the payload: %w", err), fieldCause(role, "public-key")
+		c.Err, c.Cause, c.Field = fmt.Errorf("the harness could not seal the payload: %w", err), fieldCause(role, "public-key"), fieldOf(role, "public-key")
 		return c
 	}
 	body, _ := json.Marshal(env)
-	path := protocol.CreatePath(profile.KindOf(role), true)
-	if err := cfg.Limiter.Wait(ctx); err != nil || ctx.Err() != nil {
-		c.Err, c.Cause, c.Unjudged = ErrNotChecked, "the preflight ended before this role's turn", true
+	url := strings.TrimRight(cfg.Profile.Target, "/") + protocol.CreatePath(profile.KindOf(role), true)
+	a, ok := send(ctx, cfg, c, url, body)
+	if !ok {
 		return c
 	}
-	// An empty call list places no call; a broken server that accepts
-	// some all the same is counted.
-	reservation, _ := cfg.Budget.Reserve(0)
-	a := post(ctx, cfg, strings.TrimRight(cfg.Profile.Target, "/")+path, body)
-	c.HTTPStatus = a.status
-	if ctx.Err() != nil && a.err != nil { // stopped or interrupted meanwhile: not the target's answer
-		reservation.Unknown()
-		c.Err, c.Cause, c.Unjudged = ErrNotChecked, "the preflight ended while this role's request was out", true
-		return c
-	}
-	if cfg.Watch != nil {
-		cfg.Watch.Observe(a.exchange())
-	}
-	if a.err != nil {
-		reservation.Unknown()
-		c.Err, c.Cause, c.Unjudged = a.err, targetFault, true
-		return c
-	}
-	reservation.Settle(acceptedCalls(a.body))
 	got, message, err := kairosAnswer(a)
 	if err != nil {
 		c.Err, c.Cause, c.Unjudged = err, targetFault, true
@@ -266,7 +280,7 @@ func checkRole(ctx context.Context, cfg Config, role string) *Check {
 			quote(message), want, got), true
 		return c
 	}
-	c.Cause, c.Inconclusive = cause(cfg.Profile, role, c.Got)
+	c.Cause, c.Field, c.Inconclusive = cause(cfg.Profile, role, c.Got)
 	return c
 }
 
@@ -283,31 +297,40 @@ func acceptedCalls(answer []byte) int {
 }
 
 func fieldCause(role, field string) string {
-	return fmt.Sprintf("check flows.%s.%s", role, field)
+	return "check " + fieldOf(role, field)
 }
 
-// cause names the likely cause of a wrong answer, and whether the answer
-// is inconclusive: it names no problem with the credentials.
-func cause(prof *profile.Profile, role string, got protocol.Code) (string, bool) {
+// fieldOf is a flow's field as the profile spells its path.
+func fieldOf(role, field string) string { return fmt.Sprintf("flows.%s.%s", role, field) }
+
+// thisIP is what a refused IP blames: no profile field holds it.
+const thisIP = "this machine's IP address"
+
+// cause names the likely cause of a wrong answer, what it blames (see
+// Check.Field), and whether the answer is inconclusive: it names no
+// problem with the credentials.
+func cause(prof *profile.Profile, role string, got protocol.Code) (why, field string, inconclusive bool) {
 	kind := profile.KindOf(role)
 	ipRole := strings.HasPrefix(role, "ip-not-whitelisted-")
 	ipCode := protocol.Code(prof.Knobs.IPNotWhitelistedAs)
+	mapping := "flows." + role // the flow the role is mapped to
 	switch {
 	case got == protocol.InvalidFlowID:
-		return fmt.Sprintf("the target does not know the flow-id (flows.%s.flow-id) as a %s flow", role, kind), false
+		return fmt.Sprintf("the target does not know the flow-id (flows.%s.flow-id) as a %s flow", role, kind), fieldOf(role, "flow-id"), false
 	case (got == protocol.IPNotWhitelisted || got == protocol.BulkHostIPNotWhitelistedCode) && ipRole:
-		return fmt.Sprintf("the target refused this machine's IP with %s; the profile says %s (knobs.ip-not-whitelisted-code)", got, ipCode), false
+		return fmt.Sprintf("the target refused this machine's IP with %s; the profile says %s (knobs.ip-not-whitelisted-code)", got, ipCode), "knobs.ip-not-whitelisted-code", false
 	case got == protocol.IPNotWhitelisted || got == protocol.BulkHostIPNotWhitelistedCode:
-		return "the flow's account does not whitelist this machine's IP address", false
+		return "the flow's account does not whitelist this machine's IP address", thisIP, false
 	case ipRole && (got == protocol.InvalidFormat || got == protocol.InvalidSecurityID || got == protocol.EmptyCallList):
-		return "the flow's account whitelists this machine's IP (the request got past the IP check), so the flow cannot play " + role, false
+		return "the flow's account whitelists this machine's IP (the request got past the IP check), so the flow cannot play " + role, mapping, false
 	case got == protocol.InvalidFormat:
-		return fmt.Sprintf("the envelope did not open: the public key (flows.%s.public-key) is not the flow's current key (rotated?), or knobs.rsa-padding (%s) is not the target's", role, prof.Knobs.RSAPaddingName), false
+		return fmt.Sprintf("the envelope did not open: the public key (flows.%s.public-key) is not the flow's current key (rotated?), or knobs.rsa-padding (%s) is not the target's", role, prof.Knobs.RSAPaddingName),
+			fieldOf(role, "public-key") + " or knobs.rsa-padding", false
 	case got == protocol.InvalidSecurityID:
-		return fmt.Sprintf("the security-id (flows.%s.security-id) is not the flow's", role), false
+		return fmt.Sprintf("the security-id (flows.%s.security-id) is not the flow's", role), fieldOf(role, "security-id"), false
 	case got == protocol.EmptyCallList && strings.HasPrefix(role, "no-testing-version-"):
-		return "the flow has a testing version (api-version TEST got past the version check), so it cannot play " + role, false
+		return "the flow has a testing version (api-version TEST got past the version check), so it cannot play " + role, mapping, false
 	default:
-		return fmt.Sprintf("inconclusive: %s does not say whether the credentials work (a target may read the empty-call-list rule otherwise, SPEC.md section 5); the scenarios will tell", got), true
+		return fmt.Sprintf("inconclusive: %s does not say whether the credentials work (a target may read the empty-call-list rule otherwise, SPEC.md section 5); the scenarios will tell", got), "", true
 	}
 }

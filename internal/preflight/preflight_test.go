@@ -111,19 +111,20 @@ func TestWrongCredentialsNameTheirCause(t *testing.T) {
 		name, role string
 		edit       func(p *profile.Profile, f *profile.Flow)
 		want       []string // in the line
+		field      string   // Check.Field
 	}{
 		{"security-id", "healthy-dialer", func(_ *profile.Profile, f *profile.Flow) { f.SecurityID = strings.Repeat("0", 64) },
-			[]string{"got 202 INVALID_SECURITY_ID", "flows.healthy-dialer.security-id"}},
+			[]string{"got 202 INVALID_SECURITY_ID", "flows.healthy-dialer.security-id"}, "flows.healthy-dialer.security-id"},
 		{"flow-id", "healthy-multicast", func(_ *profile.Profile, f *profile.Flow) { f.FlowID = "ZzNoSuch" },
-			[]string{"got 301 INVALID_FLOW_ID", "flows.healthy-multicast.flow-id"}},
+			[]string{"got 301 INVALID_FLOW_ID", "flows.healthy-multicast.flow-id"}, "flows.healthy-multicast.flow-id"},
 		{"public key", "no-did-multicast", func(p *profile.Profile, f *profile.Flow) { f.PublicKey = p.Flows["healthy-multicast"].PublicKey },
-			[]string{"got 400 INVALID_FORMAT", "flows.no-did-multicast.public-key", "knobs.rsa-padding"}},
+			[]string{"got 400 INVALID_FORMAT", "flows.no-did-multicast.public-key", "knobs.rsa-padding"}, "flows.no-did-multicast.public-key or knobs.rsa-padding"},
 		{"this machine's IP", "failing-dialer", func(p *profile.Profile, f *profile.Flow) { *f = p.Flows["ip-not-whitelisted-dialer"] },
-			[]string{"got 401 IP_NOT_WHITELISTED", "this machine's IP"}},
+			[]string{"got 401 IP_NOT_WHITELISTED", "this machine's IP"}, "this machine's IP address"},
 		{"a flow with a testing version", "no-testing-version-multicast", func(p *profile.Profile, f *profile.Flow) { *f = p.Flows["healthy-multicast"] },
-			[]string{"expected 304 INVALID_FLOW_VERSION, got 302 EMPTY_CALL_LIST", "has a testing version"}},
+			[]string{"expected 304 INVALID_FLOW_VERSION, got 302 EMPTY_CALL_LIST", "has a testing version"}, "flows.no-testing-version-multicast"},
 		{"a whitelisted IP", "ip-not-whitelisted-multicast", func(p *profile.Profile, f *profile.Flow) { *f = p.Flows["healthy-multicast"] },
-			[]string{"expected 401 IP_NOT_WHITELISTED, got 302 EMPTY_CALL_LIST", "whitelists this machine's IP"}},
+			[]string{"expected 401 IP_NOT_WHITELISTED, got 302 EMPTY_CALL_LIST", "whitelists this machine's IP"}, "flows.ip-not-whitelisted-multicast"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			prof := s.profile()
@@ -143,6 +144,9 @@ func TestWrongCredentialsNameTheirCause(t *testing.T) {
 			}
 			if strings.Contains(line, secret) {
 				t.Errorf("line %q shows the security-id", line)
+			}
+			if failed[0].Field != c.field {
+				t.Errorf("Field %q, want %q", failed[0].Field, c.field)
 			}
 		})
 	}
