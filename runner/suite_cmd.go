@@ -112,14 +112,17 @@ func (c suiteCommand) runAgainstTarget(ctx context.Context, cfg suiteConfig, sel
 	// A target that did not answer the probe cleanly would fail every role's
 	// check the same way: the run goes on to report what it does.
 	if t.probed && !cfg.noPreflight && probe.Text == "" {
-		switch verdict, reason := runPreflight(ctx, tgt, pace, cfg.timeout, false, stdout, stderr); verdict {
+		switch res := runPreflight(ctx, tgt, pace, cfg.timeout, false, true, stdout, stderr); res.verdict {
 		case preflightFailed:
-			fmt.Fprintln(stderr, "runner: the preflight failed: no scenario was run (runner check-profile repeats it; --no-preflight skips it)")
-			return exitUsage
+			// The reports are written all the same (CI needs them in every
+			// exit path): every scenario not run, the reason naming the
+			// roles and the fields to check, every refusal in the notes.
+			fmt.Fprintln(stderr, "runner: the preflight failed: no scenario was run; the reports list each as not run (runner check-profile repeats it; --no-preflight skips it)")
+			t.noAnswer, t.preflightNotes = res.reason, res.refusals
 		case preflightStopped:
 			// As when the probe got no answer: every scenario is reported
 			// not run, with the reason, and the run exits 2.
-			t.noAnswer = reason
+			t.noAnswer = res.reason
 		case preflightInterrupted:
 			t.probed = false // nothing may run
 		}
@@ -145,13 +148,17 @@ type runTarget struct {
 	tgt      *target.Target
 	redactor *redact.Redactor
 	note     string // the probe's warning, if any
-	// noAnswer says what the probe saw when it got no answer at all, or why
+	// noAnswer says what the probe saw when it got no answer at all, why
 	// the preflight could not judge the credentials (the target
-	// misbehaved): none runs, every scenario is reported not run for it.
+	// misbehaved), or which credentials it refused: none runs, every
+	// scenario is reported not run for it, and the run exits 2.
 	noAnswer string
-	probed   bool // false: interrupted while probing, nothing may run
-	pace     runPacing
-	console  *runConsole
+	// preflightNotes are the preflight's refusals, one line a role, for
+	// the reports' notes.
+	preflightNotes []string
+	probed         bool // false: interrupted while probing, nothing may run
+	pace           runPacing
+	console        *runConsole
 }
 
 // runOnce runs the selection once with seed and runID, writes the reports
@@ -162,6 +169,7 @@ func (c suiteCommand) runOnce(ctx context.Context, cfg suiteConfig, sel selectio
 	if t.note != "" {
 		meta.Notes = append(meta.Notes, t.note)
 	}
+	meta.Notes = append(meta.Notes, t.preflightNotes...)
 	judging := reporting.Options{Redactor: t.redactor, KnownFailing: sel.known, Strictness: meta.Strictness}
 	meta.Started = c.now()
 	before := t.pace.traffic() // the repetitions share the limiter and the budget

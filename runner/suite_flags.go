@@ -55,7 +55,8 @@ profile's strictness: documented, failed @ref scenarios (deviations from
 this project's reading) are reported, not counted); 1 a scenario failed, a known failure passed, or the run was
 interrupted after a failure; 2 a usage, profile or infrastructure error
 (unreachable target, TLS failure, a role whose credentials the preflight
-refused), a target that stopped answering (the probe got no answer, or
+refused: the reports list every scenario not run, naming the role and the
+profile field), a target that stopped answering (the probe got no answer, or
 several requests in a row timed out or were reset: the run stops, and what
 it had not finished is reported not run), an empty selection, or a run
 interrupted before any failure. Use a built binary in CI (go build -o

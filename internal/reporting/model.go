@@ -76,8 +76,9 @@ type Meta struct {
 	Strictness protocol.Strictness
 	// Stopped is set when the harness stopped the run itself: the target
 	// stopped answering (the probe got no answer, or several exchanges in a
-	// row timed out or were reset). It says why, in one line; the
-	// scenarios it cut short are NotRun with it as their reason.
+	// row timed out or were reset), misbehaved during the preflight, or the
+	// preflight refused the profile's credentials. It says why, in one
+	// line; the scenarios it cut short are NotRun with it as their reason.
 	Stopped string
 	// Notes are one-line remarks shown in the header, e.g. a slow target.
 	Notes []string
