@@ -117,7 +117,7 @@ func TestCallBudget(t *testing.T) {
 	cs := startCountingServer(t)
 	profile := withKnobs(t, cs, "max-accepted-calls: 10")
 	dir := t.TempDir()
-	code, stdout, stderr := runRunner(t, context.Background(), "--profile", profile, "--reports", dir, "--tags", noNeeds4096)
+	code, stdout, stderr := runRunner(t, context.Background(), "--profile", profile, "--reports", dir, "--timeout", exchangeTimeout.String(), "--tags", noNeeds4096)
 	if code != exitOK {
 		t.Fatalf("exit %d, want 0\n%s\n%s", code, failures(stdout), stderr)
 	}
@@ -170,7 +170,7 @@ func TestPacedRun(t *testing.T) {
 	t.Parallel() // it mostly waits for its pace
 	cs := startCountingServer(t)
 	profile := withKnobs(t, cs, "max-requests-per-minute: 1200")
-	args := []string{"--profile", profile, "--reports", t.TempDir(), "--tags", noNeeds4096}
+	args := []string{"--profile", profile, "--reports", t.TempDir(), "--timeout", exchangeTimeout.String(), "--tags", noNeeds4096}
 	if testing.Short() {
 		args[len(args)-1] = "@status-302,@status-303,@status-200 && " + noNeeds4096 + ",@status-210"
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kairos-conformance/kairos-conformance/internal/redact"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
@@ -43,6 +44,13 @@ func smallWorld(t *testing.T) *refserver.World {
 	}
 	return world
 }
+
+// exchangeTimeout is the --timeout of this package's whole-suite runs
+// against in-process servers: they share the machine with the run and
+// every other test, and under the race detector on a loaded 2-core machine
+// a 500-call request took more than the default 10 s. These runs judge
+// answers, not how soon they come.
+const exchangeTimeout = 2 * time.Minute
 
 // noNeeds4096 is the --tags selection of every scenario that can pass
 // against smallWorld's servers.

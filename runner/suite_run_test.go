@@ -29,9 +29,8 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	}
 	t.Parallel()
 	// generateKeyPair makes a 4096-bit key on these servers: seconds
-	// normally, tens of seconds under -race on a loaded 2-core machine, so
-	// the per-request deadline is widened for this test.
-	const slowKeygen = "60s"
+	// normally, tens of seconds under -race on a loaded 2-core machine.
+	slowKeygen := exchangeTimeout.String()
 	embeddedDir := t.TempDir()
 	code, stdout, stderr := runRunner(t, context.Background(), "--reports", embeddedDir, "--timeout", slowKeygen)
 	if code != exitOK {
@@ -212,9 +211,12 @@ func TestInterruptWritesCompleteReports(t *testing.T) {
 	// Cancel once the suite has printed some progress: it is mid-run.
 	stdout := &cancelOnWrite{cancel: cancel, after: 40}
 	var stderr strings.Builder
-	start := time.Now()
 	code := suiteCommandForTest().run(ctx, []string{"--reports", dir}, stdout, &stderr)
-	if took := time.Since(start); took > 60*time.Second {
+	// Stopping is shown by the scenarios not run (below), not timed: a
+	// stopped run still walks each remaining scenario through godog, which
+	// on a CPU-starved machine under -race took minutes. This only catches
+	// a run that does not stop at all.
+	if took := time.Since(stdout.cancelledAt()); took > 5*time.Minute {
 		t.Errorf("an interrupted run took %s to stop", took)
 	}
 	if code == exitOK {
@@ -232,7 +234,7 @@ func TestInterruptWritesCompleteReports(t *testing.T) {
 	if !strings.Contains(stdout.String(), "The run was interrupted") {
 		t.Errorf("the console does not say the run was interrupted:\n%s", tail(stdout.String(), 20))
 	}
-	t.Logf("exit %d after %s: %+v", code, time.Since(start), c)
+	t.Logf("exit %d, %s after the interrupt: %+v", code, time.Since(stdout.cancelledAt()), c)
 }
 
 // cancelOnWrite is a console that cancels the run after a number of writes.
@@ -242,6 +244,7 @@ type cancelOnWrite struct {
 	n      int
 	after  int
 	cancel func()
+	at     time.Time // when it cancelled
 }
 
 func (w *cancelOnWrite) Write(p []byte) (int, error) {
@@ -249,9 +252,20 @@ func (w *cancelOnWrite) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	w.n++
 	if w.n == w.after {
+		w.at = time.Now()
 		w.cancel()
 	}
 	return w.b.Write(p)
+}
+
+// cancelledAt is when the console cancelled the run (now, if it did not).
+func (w *cancelOnWrite) cancelledAt() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.at.IsZero() {
+		return time.Now()
+	}
+	return w.at
 }
 
 func (w *cancelOnWrite) String() string {

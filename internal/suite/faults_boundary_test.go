@@ -134,7 +134,7 @@ func startMatrixReference(t *testing.T, f refserver.Fault, world *refserver.Worl
 		at := real.UTC().Truncate(24 * time.Hour).Add(6 * time.Hour)
 		opts.Now = func() time.Time { return at.Add(time.Since(real)) }
 	}
-	tg, err := target.StartEmbedded(world, opts, target.ClientOptions{})
+	tg, err := target.StartEmbedded(world, opts, target.ClientOptions{Timeout: exchangeTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}

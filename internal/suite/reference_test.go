@@ -23,6 +23,14 @@ import (
 // generateKeyPair: 4096-bit keys take seconds each (more under -race).
 const testKeyBits = 2048
 
+// exchangeTimeout bounds each exchange of these tests' runs. The in-process
+// server shares the machine with the run and with every other test: under
+// the race detector on a loaded 2-core machine a 500-call request took
+// more than the default 10 s. These runs judge answers, not how soon they
+// come (a run against a real target keeps the default); a server that
+// never answers still ends the exchange.
+const exchangeTimeout = 2 * time.Minute
+
 var (
 	worldOnce sync.Once
 	world     *refserver.World
@@ -109,7 +117,7 @@ func startTestWorld(t testing.TB, fault refserver.Fault) *target.Target {
 
 func startWorld(t testing.TB, w *refserver.World, fault refserver.Fault) *target.Target {
 	t.Helper()
-	tg, err := target.StartEmbedded(w, refserver.Options{Fault: fault, KeyBits: testKeyBits}, target.ClientOptions{})
+	tg, err := target.StartEmbedded(w, refserver.Options{Fault: fault, KeyBits: testKeyBits}, target.ClientOptions{Timeout: exchangeTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +149,7 @@ func statusCounts(scenarios []*reporting.Scenario) string {
 func redacted(tg *target.Target, prof *profile.Profile) steps.Config {
 	c := tg.StepsConfig()
 	c.Redact = true
+	c.RequestTimeout = exchangeTimeout
 	if prof != nil {
 		c.Profile = prof
 	}
