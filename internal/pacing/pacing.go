@@ -10,6 +10,13 @@
 // holds at most N requests and any 5-second window at most N/10 (the
 // average plus a fifth): the burst is half a second's worth of requests,
 // and the interval makes up the rest of the minute (see New).
+//
+// The target counts requests as they arrive, not as they leave: a request
+// that leaves in its slot and is held up on the way (a busy network, a
+// stalled machine) arrives with the ones behind it. So the schedule keeps
+// a tenth of the limit in reserve (this project's reading of "never
+// exceeded"): it paces at 9N/10, and any 5 seconds of its slots leave at
+// least a second's worth of the limit free for late arrivals.
 package pacing
 
 import (
@@ -27,6 +34,10 @@ const Window = time.Minute
 // half a second's worth, so that a 5-second window never holds more than
 // a tenth of the minute's limit (burst + 5 s of the steady rate).
 const burstShare = 120
+
+// reserveShare is the part of the limit the schedule leaves unused, for
+// requests that arrive later than they left: a tenth.
+const reserveShare = 10
 
 // Limiter hands out request slots. It is safe for concurrent use; the zero
 // of perMinute (New(0)) never waits but still counts requests.
@@ -47,10 +58,11 @@ type Limiter struct {
 
 // New returns a limiter for perMinute requests a minute (0: no limit).
 //
-// With N = perMinute, the burst is b = max(1, N/120) and the interval
-// 60 s / (N - b + 1), rounded up: after a burst of b, the remaining N - b
-// slots of any minute-long window are spaced evenly, so a window [t, t+60s)
-// holds at most b + (N - b + 1) - 1 = N requests.
+// With P = perMinute - perMinute/10 (the paced rate, the reserve left
+// out), the burst is b = max(1, P/120) and the interval 60 s / (P - b + 1),
+// rounded up: after a burst of b, the remaining P - b slots of any
+// minute-long window are spaced evenly, so a window [t, t+60s) holds at
+// most b + (P - b + 1) - 1 = P requests.
 func New(perMinute int) (*Limiter, error) { return newWithClock(perMinute, time.Now) }
 
 func newWithClock(perMinute int, now func() time.Time) (*Limiter, error) {
@@ -61,8 +73,9 @@ func newWithClock(perMinute int, now func() time.Time) (*Limiter, error) {
 	if perMinute == 0 {
 		return l, nil
 	}
-	l.burst = max(1, perMinute/burstShare)
-	slots := int64(perMinute - l.burst + 1)
+	paced := perMinute - perMinute/reserveShare
+	l.burst = max(1, paced/burstShare)
+	slots := int64(paced - l.burst + 1)
 	l.interval = time.Duration((int64(Window) + slots - 1) / slots) // rounded up: never faster
 	l.tolerance = time.Duration(l.burst-1) * l.interval
 	return l, nil
