@@ -99,16 +99,23 @@ func (st *scenario) sendBatch(ctx context.Context, reqs []outgoing, mode batchMo
 			xs[i] = roundTrip(ctx, reqs[i])
 		}
 	}
+	st.record(reqs, xs)
+	return xs
+}
+
+// record makes xs what the scenario sent and got back: the last one is its
+// last exchange; one alone is attached, a batch is kept for its step's
+// summary.
+func (st *scenario) record(reqs []outgoing, xs []*exchange) {
 	st.sent = sentLog{last: xs[len(xs)-1]}
 	if len(xs) == 1 {
 		st.attachExchange(xs[0])
-		return xs
+		return
 	}
 	st.sent.batch = xs
 	for _, o := range reqs {
 		st.sent.batchOf = append(st.sent.batchOf, o.label)
 	}
-	return xs
 }
 
 func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

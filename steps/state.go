@@ -124,11 +124,15 @@ func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Con
 		return ctx, fmt.Errorf("%w: %v", godog.ErrSkip, err)
 	}
 	ctx = st.withRefusals(ctx)
-	// Alone: a scenario that moves the clock (only where it can move: an
-	// in-process server; elsewhere it is skipped, and must not stall the
-	// others while it is), or one that measures answer times.
-	movesClock := st.meta.tags["@clock"] && st.s.cfg.AdvanceClock != nil
-	if movesClock || st.meta.tags["@timing"] {
+	// Alone, and only against an in-process server (the one that offers
+	// AdvanceClock): a scenario that moves its clock (elsewhere it is
+	// skipped, and must not stall the others while it is), and one that
+	// measures its answer times, since its work shares this process's CPUs
+	// with every other scenario's, a load no round cancels. Against a
+	// separate server a @timing scenario runs beside the others: the load
+	// the run adds meets every class of its rounds alike (timing.go).
+	inProcess := st.s.cfg.AdvanceClock != nil
+	if inProcess && (st.meta.tags["@clock"] || st.meta.tags["@timing"]) {
 		st.s.exclusive.Lock()
 		st.unlock = append(st.unlock, st.s.exclusive.Unlock)
 	} else {

@@ -105,9 +105,9 @@ type Suite struct {
 	flowLocks sync.Map // flow-id -> *sync.RWMutex
 	// stepPatterns are the step patterns, compiled once (registry.go).
 	stepPatterns sync.Map
-	// exclusive lets a scenario that moves the server's clock, or measures
-	// answer times, run alone: every scenario holds it for reading, a
-	// @clock or @timing scenario for writing.
+	// exclusive lets a scenario that moves an in-process server's clock, or
+	// measures its answer times, run alone: every scenario holds it for
+	// reading, such a @clock or @timing scenario for writing.
 	exclusive sync.RWMutex
 }
 

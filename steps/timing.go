@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -19,10 +20,19 @@ import (
 // one that fails after RSA (its AES padding) and one that fails after AES
 // (its payload JSON) must be answered in times that do not tell the stages
 // apart, or the clock is the Bleichenbacher oracle the identical body
-// avoided. The classes are sent interleaved, round by round in a random
-// order, so that a drift of the machine's load hits all of them alike, and
-// compared pairwise by internal/timing's finding rule (a Mann-Whitney test
-// plus an effect-size floor, so a noisy machine is never a finding).
+// avoided. The classes are sent in rounds: one envelope of each, one
+// after another in an order drawn for the round, so that a drift of the
+// load (the machine's, the network's, the server's) meets all three alike.
+// Every pair of classes is compared by internal/timing's finding rule (a
+// Mann-Whitney test plus an effect-size floor, so a noisy machine is never
+// a finding): against a separate server these scenarios run beside the
+// others (against an in-process one, alone: state.go).
+
+// timingRoundsInFlight is the most rounds in flight at once against a
+// separate server (sendRounds' window adapts below it): enough that
+// against a far-away target the rounds cost a few round trips each in all,
+// not three each. Against an in-process server, one.
+const timingRoundsInFlight = 8
 
 // timingWarmupRounds are sent first and not counted: the first requests
 // pay for connections, caches and the server's first use of the key.
@@ -44,6 +54,7 @@ var timingClasses = []timingClass{
 
 // timingRun is what the sending step measured.
 type timingRun struct {
+	// classes hold one answer time per counted round, in round order.
 	classes []timing.Class
 	// odd is the first answer that was not a 400, per class: the
 	// measurement compares refusals, so any other answer voids it.
@@ -51,23 +62,23 @@ type timingRun struct {
 }
 
 func (st *scenario) registerTimingSteps(sc stepRegistry) {
-	sc.Step(`^envelopes failing at the RSA padding, the AES padding and the payload JSON are sent in turn$`, st.sendTimingClasses)
+	sc.Step(`^envelopes failing at the RSA padding, the AES padding and the payload JSON are sent in rounds$`, st.sendTimingClasses)
 	sc.Step(`^the answer times of the three do not differ measurably$`, st.timingUniform)
 }
 
-// sendTimingClasses sends knobs.timing-samples envelopes of each class
-// after the warm-up, interleaved: one round is one envelope of each class,
-// in a random order, sent with sendBatch (the run's one send path, so the
-// run's pacing applies; the time measured is the exchange's own, not a
-// wait for a pacing slot). A request without an answer ends the step: the
+// sendTimingClasses sends the warm-up rounds, then knobs.timing-samples
+// rounds, each one envelope of every class in an order drawn for the
+// round, through sendRounds (the run's send path: the run's pacing
+// applies, and the time measured is the exchange's own, not a wait for a
+// pacing slot). A request without an answer ends the step: the
 // measurement would be meaningless, and every further request could wait
-// out its whole deadline.
+// out its deadline.
 func (st *scenario) sendTimingClasses(ctx context.Context) error {
 	if err := st.needFlow(); err != nil {
 		return err
 	}
 	if !st.meta.tags["@timing"] {
-		return stepError("a scenario that measures answer times must be tagged @timing, so that it runs alone")
+		return stepError("a scenario that measures answer times must be tagged @timing, so that it runs alone against an in-process server")
 	}
 	n := st.knobs().TimingSamples
 	payload, err := st.payloadBytes()
@@ -78,33 +89,34 @@ func (st *scenario) sendTimingClasses(ctx context.Context) error {
 	for _, c := range timingClasses {
 		run.classes = append(run.classes, timing.Class{Name: c.name})
 	}
-	path := protocol.CreatePath(st.target.kind, true)
+	rounds, orders, err := st.timingRounds(payload, timingWarmupRounds+n)
+	if err != nil {
+		return err
+	}
 	var summary strings.Builder
-	for round := -timingWarmupRounds; round < n; round++ {
+	inFlight := timingRoundsInFlight
+	if st.s.cfg.AdvanceClock != nil {
+		// An in-process server: no network to hide, and rounds in flight
+		// together would only queue on the CPUs it shares with the harness.
+		inFlight = 1
+	}
+	for r, xs := range st.sendRounds(ctx, rounds, inFlight) {
 		if err := cancelled(ctx); err != nil {
 			return err
 		}
-		order := rand.Perm(len(timingClasses))
-		reqs := make([]outgoing, len(order))
-		for j, i := range order {
-			c := timingClasses[i]
-			body, err := c.build(st, payload)
-			if err != nil {
-				return err
-			}
-			reqs[j] = outgoing{path: path, body: body, payload: payload, encrypted: true, label: c.name}
+		if xs == nil { // after an unanswered round, which failed the step above
+			return errors.New("a round of the timing measurement was not sent")
 		}
-		xs := st.sendBatch(ctx, reqs, inTurn)
+		if x := firstUnanswered(xs); x != nil {
+			st.attachExchange(x)
+			return st.failf(x, "an answer to every envelope, to time it", "no response: "+x.err.Error(), "")
+		}
 		for j, x := range xs {
-			i := order[j]
-			if x.status == 0 {
-				st.attachExchange(x)
-				return st.failf(x, "an answer to every envelope, to time it", "no response: "+x.err.Error(), "")
-			}
-			if round == -timingWarmupRounds {
-				fmt.Fprintf(&summary, "%s\n    -> %s (%s)\n", timingClasses[i].name, x.brief(), x.took.Round(time.Microsecond))
-			}
-			if round < 0 {
+			i := orders[r][j]
+			if r < timingWarmupRounds {
+				if r == 0 {
+					fmt.Fprintf(&summary, "%s\n    -> %s (%s)\n", timingClasses[i].name, x.brief(), x.took.Round(time.Microsecond))
+				}
 				continue
 			}
 			run.classes[i].Samples = append(run.classes[i].Samples, x.took)
@@ -116,6 +128,35 @@ func (st *scenario) sendTimingClasses(ctx context.Context) error {
 	}
 	st.timing = run
 	st.attach(evidence.AttachExchanges, summary.String())
+	return nil
+}
+
+// timingRounds builds count rounds of envelopes, one of every class per
+// round in a random order: orders[r][j] is the class of rounds[r][j].
+func (st *scenario) timingRounds(payload []byte, count int) (rounds [][]outgoing, orders [][]int, err error) {
+	path := protocol.CreatePath(st.target.kind, true)
+	for range count {
+		order := rand.Perm(len(timingClasses))
+		round := make([]outgoing, len(order))
+		for j, i := range order {
+			body, err := timingClasses[i].build(st, payload)
+			if err != nil {
+				return nil, nil, err
+			}
+			round[j] = outgoing{path: path, body: body, payload: payload, encrypted: true, label: timingClasses[i].name}
+		}
+		rounds, orders = append(rounds, round), append(orders, order)
+	}
+	return rounds, orders, nil
+}
+
+// firstUnanswered is the first exchange of a round that got no answer.
+func firstUnanswered(xs []*exchange) *exchange {
+	for _, x := range xs {
+		if x.status == 0 {
+			return x
+		}
+	}
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/pacing"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
 	"github.com/kairos-conformance/kairos-conformance/internal/target"
+	"github.com/kairos-conformance/kairos-conformance/internal/testworld"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
 
@@ -62,6 +63,8 @@ var benchSelections = []benchSelection{
 	{"no-timing", "~@timing", false},
 	// Not (@status-200 && @spec-6.2 && @endpoint-encryptdata), not @timing.
 	{"no-timing-rsa2048", "~@timing && ~@status-200,~@timing && ~@spec-6.2,~@timing && ~@endpoint-encryptdata", true},
+	// Everything but the one scenario that needs 4096-bit flow keys.
+	{"rsa2048", "~" + testworld.Tag, true},
 }
 
 func benchmarkDelay(b *testing.B, delay time.Duration, sel benchSelection, concurrency int) {

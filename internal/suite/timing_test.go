@@ -36,6 +36,7 @@ func TestTimingRepeated(t *testing.T) {
 		var wrong int
 		medians := map[string][]time.Duration{}
 		var closest closestPair
+		var weakest weakestCatch
 		for run := 1; run <= *timingRuns; run++ {
 			scenarios := runTiming(t, fault)
 			for _, sc := range scenarios {
@@ -48,6 +49,7 @@ func TestTimingRepeated(t *testing.T) {
 					medians[class] = append(medians[class], d)
 				}
 				closest.update(sc.AttachmentTexts("timing"))
+				weakest.update(sc.AttachmentTexts("timing"))
 			}
 		}
 		verdict := "passed"
@@ -58,6 +60,8 @@ func TestTimingRepeated(t *testing.T) {
 		if !wantFail {
 			t.Logf("  closest to a finding: %s", closest.line)
 			t.Logf("  smallest p of any pair: %.2g", closest.minP)
+		} else {
+			t.Logf("  weakest catch (the scenario whose best finding had the largest p): %s", weakest.line)
 		}
 		var classes []string
 		for c := range medians {
@@ -119,7 +123,7 @@ type closestPair struct {
 	minP  float64
 }
 
-var comparisonLine = regexp.MustCompile(`(?m)^.* vs .*\(shift (\S+), floor (\S+)\), Mann-Whitney U \S+, p (\S+): .*$`)
+var comparisonLine = regexp.MustCompile(`(?m)^.* vs .*\(shift (\S+), floor (\S+)\), .*, p (\S+): (\S+)$`)
 
 func (c *closestPair) update(attachments []string) {
 	if c.line == "" {
@@ -139,5 +143,31 @@ func (c *closestPair) update(attachments []string) {
 			}
 			c.minP = math.Min(c.minP, p)
 		}
+	}
+}
+
+// weakestCatch remembers, over many timing attachments of a faulty
+// server, the scenario whose strongest finding was weakest (the largest
+// p): how much margin the finding rule kept on the fault.
+type weakestCatch struct {
+	p    float64
+	line string
+}
+
+func (w *weakestCatch) update(attachments []string) {
+	best, line := 2.0, ""
+	for _, a := range attachments {
+		for _, m := range comparisonLine.FindAllStringSubmatch(a, -1) {
+			var p float64
+			if _, err := fmt.Sscan(m[3], &p); err != nil || m[4] != "DIFFERENT" {
+				continue
+			}
+			if p < best {
+				best, line = p, m[0]
+			}
+		}
+	}
+	if line != "" && best >= w.p {
+		w.p, w.line = best, line
 	}
 }
