@@ -10,11 +10,11 @@ Feature: Timing uniformity
   slow one another. Two classes differ only when the Mann-Whitney test gives
   p < 0.001 and their medians are apart by more than max(5 ms, 20% of the
   faster median): this project's finding rule, strict enough that a noisy
-  shared machine is never a finding. Against the in-process reference server,
-  whose work shares the harness's CPUs, these scenarios run alone (@timing);
-  against a separate server they run beside the others, whose load meets every
-  class alike. The medians and the verdict are attached to the scenario and
-  shown in the HTML report.
+  shared machine is never a finding. These scenarios run without the others:
+  against a separate server the two together, against the in-process reference
+  server, whose work shares the harness's CPUs, each alone, one round at a
+  time. The medians and the verdict are attached to the scenario and shown in
+  the HTML report.
 
   # Rule 5.4 [ref]: answers to envelopes failing at the RSA padding, the AES padding and the payload JSON do not differ measurably in time.
   @status-400 @spec-5.4 @ref @security @timing @endpoint-enc-multicast

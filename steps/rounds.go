@@ -15,13 +15,11 @@ import (
 // machine, a slow one), requests in flight queue behind one another at the
 // target and add the very noise the rounds are there to cancel. So the
 // window of rounds in flight adapts, as TCP Vegas does: it grows by one
-// while rounds are answered nearly as fast as the fastest round yet (the
+// while rounds are answered within a slack of the fastest round yet (the
 // time is the network's), and shrinks by one when they are not (the time
-// is the target's queue).
-
-// roundSlowdown is how much slower than the fastest round yet a round may
-// be answered and still let the window grow.
-const roundSlowdown = 1.5
+// is the target's queue). The slack is absolute, not a share of the round
+// trip: what the measurement can bear is a few milliseconds of queueing,
+// however far away the target is.
 
 // roundWindow bounds the rounds in flight.
 type roundWindow struct {
@@ -30,11 +28,12 @@ type roundWindow struct {
 	inFlight int
 	limit    int // rounds allowed in flight now, 1..max
 	max      int
+	slack    time.Duration
 	fastest  time.Duration
 }
 
-func newRoundWindow(max int) *roundWindow {
-	return &roundWindow{freed: make(chan struct{}, 1), limit: 1, max: max}
+func newRoundWindow(max int, slack time.Duration) *roundWindow {
+	return &roundWindow{freed: make(chan struct{}, 1), limit: 1, max: max, slack: slack}
 }
 
 // acquire waits for room for one more round in flight.
@@ -63,7 +62,7 @@ func (w *roundWindow) release(took time.Duration) {
 	if w.fastest == 0 || took < w.fastest {
 		w.fastest = took
 	}
-	if float64(took) <= roundSlowdown*float64(w.fastest) {
+	if took <= w.fastest+w.slack {
 		w.limit = min(w.limit+1, w.max)
 	} else {
 		w.limit = max(w.limit-1, 1)
@@ -83,14 +82,15 @@ func (w *roundWindow) abandon() {
 }
 
 // sendRounds sends rounds of requests, each round's one after another, up
-// to maxInFlight rounds at a time as the window allows. A round ends at
+// to maxInFlight rounds at a time as the window allows (slack: how much
+// slower than the fastest round a round may be and still let it grow). A round ends at
 // its first request without an answer, and no round starts after one
 // did: every further request could wait out its deadline. A round that
 // was not sent is nil. Every exchange made is recorded, in round order,
 // as the step's batch.
-func (st *scenario) sendRounds(ctx context.Context, rounds [][]outgoing, maxInFlight int) [][]*exchange {
+func (st *scenario) sendRounds(ctx context.Context, rounds [][]outgoing, maxInFlight int, slack time.Duration) [][]*exchange {
 	out := make([][]*exchange, len(rounds))
-	w := newRoundWindow(max(1, maxInFlight))
+	w := newRoundWindow(max(1, maxInFlight), slack)
 	var mu sync.Mutex
 	unanswered := false
 	var wg sync.WaitGroup

@@ -13,17 +13,17 @@ import (
 	"time"
 )
 
-// The window grows by one while rounds are answered within roundSlowdown
-// of the fastest yet, shrinks by one when they are not, and stays within
+// The window grows by one while rounds are answered within the slack of
+// the fastest yet, shrinks by one when they are not, and stays within
 // 1..max.
 func TestRoundWindowAdapts(t *testing.T) {
 	ms := time.Millisecond
-	w := newRoundWindow(3)
+	w := newRoundWindow(3, 15*ms)
 	steps := []struct {
 		took  time.Duration
 		limit int
 	}{
-		{100 * ms, 2}, {140 * ms, 3}, {140 * ms, 3}, {200 * ms, 2}, {200 * ms, 1}, {200 * ms, 1}, {90 * ms, 2}, {150 * ms, 1},
+		{100 * ms, 2}, {115 * ms, 3}, {110 * ms, 3}, {116 * ms, 2}, {200 * ms, 1}, {200 * ms, 1}, {90 * ms, 2}, {106 * ms, 1},
 	}
 	if w.limit != 1 {
 		t.Fatalf("Expected a first window of 1 round, Actual %d", w.limit)
@@ -59,7 +59,7 @@ func TestSendRoundsBoundsRoundsInFlight(t *testing.T) {
 	defer srv.Close()
 	st := roundsScenario(t, srv)
 	rounds := makeRounds(20, 3, "")
-	out := st.sendRounds(context.Background(), rounds, 2)
+	out := st.sendRounds(context.Background(), rounds, 2, time.Second)
 	for i, xs := range out {
 		if len(xs) != 3 || firstUnanswered(xs) != nil {
 			t.Fatalf("round %d: Expected 3 answers, Actual %v", i, xs)
@@ -86,7 +86,7 @@ func TestSendRoundsStopsAfterAnUnansweredRequest(t *testing.T) {
 	defer srv.Close()
 	st := roundsScenario(t, srv)
 	rounds := makeRounds(10, 3, "drop")
-	out := st.sendRounds(context.Background(), rounds, 4)
+	out := st.sendRounds(context.Background(), rounds, 4, time.Second)
 	if len(out[0]) != 1 || firstUnanswered(out[0]) == nil {
 		t.Fatalf("Expected round 0 to end at its unanswered first request, Actual %v", out[0])
 	}
@@ -117,4 +117,25 @@ func makeRounds(n, k int, drop string) [][]outgoing {
 		}
 	}
 	return rounds
+}
+
+// The members of a group hold the lock together: a reader waits for the
+// group, and the group's second member does not wait for the first.
+func TestGroupLockSharedByItsMembers(t *testing.T) {
+	var rw sync.RWMutex
+	g := &groupLock{rw: &rw}
+	g.join()
+	joined := make(chan struct{})
+	go func() { g.join(); close(joined) }()
+	<-joined // would hang if the second member waited for the first
+	read := make(chan struct{})
+	go func() { rw.RLock(); close(read); rw.RUnlock() }()
+	g.leave()
+	select {
+	case <-read:
+		t.Fatal("a reader got the lock while a member of the group still held it")
+	case <-time.After(20 * time.Millisecond):
+	}
+	g.leave()
+	<-read // would hang if the last member did not give the lock back
 }

@@ -124,18 +124,23 @@ func (st *scenario) before(ctx context.Context, sc *godog.Scenario) (context.Con
 		return ctx, fmt.Errorf("%w: %v", godog.ErrSkip, err)
 	}
 	ctx = st.withRefusals(ctx)
-	// Alone, and only against an in-process server (the one that offers
-	// AdvanceClock): a scenario that moves its clock (elsewhere it is
+	// Alone: a scenario that moves the clock (only where it can move: an
+	// in-process server, the one that offers AdvanceClock; elsewhere it is
 	// skipped, and must not stall the others while it is), and one that
-	// measures its answer times, since its work shares this process's CPUs
-	// with every other scenario's, a load no round cancels. Against a
-	// separate server a @timing scenario runs beside the others: the load
-	// the run adds meets every class of its rounds alike (timing.go).
+	// measures answer times, so that the other scenarios' load does not
+	// hide a difference. Against a separate server the @timing scenarios
+	// are alone together (their rounds in flight keep that short: timing.go);
+	// against an in-process one each alone, one round at a time, since
+	// there they share the CPUs with the server they measure.
 	inProcess := st.s.cfg.AdvanceClock != nil
-	if inProcess && (st.meta.tags["@clock"] || st.meta.tags["@timing"]) {
+	switch {
+	case inProcess && (st.meta.tags["@clock"] || st.meta.tags["@timing"]):
 		st.s.exclusive.Lock()
 		st.unlock = append(st.unlock, st.s.exclusive.Unlock)
-	} else {
+	case st.meta.tags["@timing"]:
+		st.s.measuring.join()
+		st.unlock = append(st.unlock, st.s.measuring.leave)
+	default:
 		st.s.exclusive.RLock()
 		st.unlock = append(st.unlock, st.s.exclusive.RUnlock)
 	}

@@ -106,9 +106,12 @@ type Suite struct {
 	// stepPatterns are the step patterns, compiled once (registry.go).
 	stepPatterns sync.Map
 	// exclusive lets a scenario that moves an in-process server's clock, or
-	// measures its answer times, run alone: every scenario holds it for
-	// reading, such a @clock or @timing scenario for writing.
+	// measures answer times, run alone: every other scenario holds it for
+	// reading, a @clock scenario or a @timing one against an in-process
+	// server for writing, the @timing ones against a separate server
+	// together through measuring.
 	exclusive sync.RWMutex
+	measuring *groupLock
 }
 
 // New checks cfg and loads the templates and the published vector.
@@ -121,6 +124,7 @@ func New(cfg Config) (*Suite, error) {
 		return nil, fmt.Errorf("steps: target %q is not an http(s) base URL", cfg.Profile.Target)
 	}
 	s := &Suite{cfg: cfg, prof: cfg.Profile, base: base, client: cfg.HTTPClient, timeout: cfg.RequestTimeout, now: cfg.Now}
+	s.measuring = &groupLock{rw: &s.exclusive}
 	if s.client == nil {
 		s.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}

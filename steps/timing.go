@@ -25,8 +25,9 @@ import (
 // load (the machine's, the network's, the server's) meets all three alike.
 // Every pair of classes is compared by internal/timing's finding rule (a
 // Mann-Whitney test plus an effect-size floor, so a noisy machine is never
-// a finding): against a separate server these scenarios run beside the
-// others (against an in-process one, alone: state.go).
+// a finding). They run without the other scenarios (state.go): against a
+// separate server both together, with rounds in flight; against an
+// in-process one each alone, one round at a time.
 
 // timingRoundsInFlight is the most rounds in flight at once against a
 // separate server (sendRounds' window adapts below it): enough that
@@ -100,7 +101,10 @@ func (st *scenario) sendTimingClasses(ctx context.Context) error {
 		// together would only queue on the CPUs it shares with the harness.
 		inFlight = 1
 	}
-	for r, xs := range st.sendRounds(ctx, rounds, inFlight) {
+	// A round may queue no more than the finding rule's smallest difference
+	// per envelope before the window stops growing.
+	slack := time.Duration(len(timingClasses)) * timing.DefaultMinShift
+	for r, xs := range st.sendRounds(ctx, rounds, inFlight, slack) {
 		if err := cancelled(ctx); err != nil {
 			return err
 		}
