@@ -183,21 +183,22 @@ func TestTargetThatStopsAnsweringMidRun(t *testing.T) {
 //
 // The bound is on what the process keeps: the most heap its garbage
 // collector found live (GODEBUG=gctrace=1), which the work in flight sets,
-// not how fast the machine is. The large-JSON run kept 132 MB before
-// batches shed their answers, 57 MB after; its peak resident memory (the
-// issue's "peak memory", logged here) was 266 MB and 134 MB, and the
-// binary's soft memory limit keeps it near the live heap. On a machine
-// starved of CPU the collector runs late and the resident figure grows
-// (594 MB once, under a race-detector run of every package at load 13),
-// so that one is logged, not bounded. Each run is a process of its own,
-// so the three run side by side, and beside this package's other tests.
+// not how fast the machine is. Under 200 MB live, the binary's soft memory
+// limit (256 MiB) leaves the collector room to keep the process under the
+// issue's 300 MB. Seen: large-JSON 57-80 MB live (134-181 MB resident);
+// 112-168 MB live before batches shed their answers (266 MB resident),
+// which steps' TestBatchShedsLargeAnswers pins exactly. The resident
+// figure is logged, not bounded: on a machine starved of CPU the collector
+// runs late (594 MB once, under a race-detector run of every package at
+// load 13). Each run is a process of its own, so the three run side by
+// side, and beside this package's other tests.
 func TestHostileTargetsMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("three full runs")
 	}
 	t.Parallel()
 	bin, _ := builtBinaries(t)
-	const liveBound = 100 << 20
+	const liveBound = 200 << 20
 	for _, b := range []hostiletest.Behaviour{hostiletest.HugeJSON, hostiletest.DeepJSON, hostiletest.LargeJSON} {
 		t.Run(string(b), func(t *testing.T) {
 			t.Parallel()
