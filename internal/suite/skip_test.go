@@ -94,10 +94,12 @@ func TestCancelledRunStillReports(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the Cucumber JSON of a cancelled run does not parse: %v", err)
 	}
-	t.Logf("cancelled at the first step result: %s", statusCounts(scenarios))
-	if res.Status != suite.StatusFailed {
-		t.Errorf("godog status %d, want 1", res.Status)
-	}
+	// godog's own status is not asserted: it is 1 when a scenario was in
+	// flight at the cancel (it fails) and 0 when none was (every later one
+	// is skipped), which depends on the machine's speed. An interrupted
+	// run's verdict is the runner's: exit 2 (runner's
+	// TestInterruptWritesCompleteReports).
+	t.Logf("cancelled at the first step result: %s (godog status %d)", statusCounts(scenarios), res.Status)
 	if len(scenarios) != wantScenarios {
 		t.Errorf("%d scenarios in the report, want all %d (the cut-short ones too)", len(scenarios), wantScenarios)
 	}
