@@ -16,9 +16,11 @@ import (
 // until the client's deadline), once each; every other request, the resent
 // one included, is the wrapped server's.
 func TestHiccups(t *testing.T) {
+	t.Parallel()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "fine") })
 	for _, how := range []Hiccup{HiccupReset, HiccupSilence} {
 		t.Run(string(how), func(t *testing.T) {
+			t.Parallel()
 			h := NewHiccups(ok, how, 2)
 			srv := httptest.NewServer(h)
 			defer srv.Close()

@@ -18,8 +18,10 @@ import (
 // TestServersMisbehaveAsDescribed checks each server does what its
 // description says, seen from a plain net/http client.
 func TestServersMisbehaveAsDescribed(t *testing.T) {
+	t.Parallel()
 	for _, b := range Behaviours() {
 		t.Run(string(b), func(t *testing.T) {
+			t.Parallel() // the silent one waits out its deadline
 			// Trickle sends its answer a byte at a time, TrickleInterval
 			// apart for the harness (which gives up long before the
 			// end); here 1 ms apart, so that the whole answer is seen
@@ -104,8 +106,10 @@ func TestServersMisbehaveAsDescribed(t *testing.T) {
 // would, then the silent one holds every later request unanswered (on the
 // same connection and on a new one) and the other answers text/html.
 func TestProbeThen(t *testing.T) {
+	t.Parallel()
 	for _, b := range []Behaviour{ProbeThenSilent, ProbeThenHTML} {
 		t.Run(string(b), func(t *testing.T) {
+			t.Parallel()
 			srv, err := Start(b)
 			if err != nil {
 				t.Fatal(err)

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"github.com/kairos-conformance/kairos-conformance/internal/preflight"
 	"github.com/kairos-conformance/kairos-conformance/internal/profile"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
+	"github.com/kairos-conformance/kairos-conformance/internal/testworld"
 	"github.com/kairos-conformance/kairos-conformance/internal/watch"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
 )
@@ -34,12 +37,51 @@ type server struct {
 	world    *refserver.World
 }
 
+// worlds are loaded once: servers only read them.
+var worlds struct {
+	once            sync.Once
+	reference, test *refserver.World
+	err             error
+}
+
+// loadWorlds returns the reference world (4096-bit flow keys) and
+// testworld's (the same flows with 2048-bit keys, six times cheaper for
+// the server to open: these tests judge the preflight, not key sizes).
+func loadWorlds(t *testing.T) (reference, test *refserver.World) {
+	t.Helper()
+	worlds.once.Do(func() {
+		if worlds.reference, worlds.err = refserver.DefaultWorld(); worlds.err != nil {
+			return
+		}
+		dir, err := os.MkdirTemp("", "preflight-testworld-")
+		if err != nil {
+			worlds.err = err
+			return
+		}
+		defer os.RemoveAll(dir) // the keys are held in memory
+		worlds.test, worlds.err = testworld.Load(dir)
+	})
+	if worlds.err != nil {
+		t.Fatal(worlds.err)
+	}
+	return worlds.reference, worlds.test
+}
+
+// testWorld is testworld's world, loaded once.
+func testWorld(t *testing.T) *refserver.World {
+	t.Helper()
+	_, w := loadWorlds(t)
+	return w
+}
+
+// startServer serves testworld's world.
 func startServer(t *testing.T) *server {
 	t.Helper()
-	world, err := refserver.DefaultWorld()
-	if err != nil {
-		t.Fatal(err)
-	}
+	return startServerWith(t, testWorld(t))
+}
+
+func startServerWith(t *testing.T, world *refserver.World) *server {
+	t.Helper()
 	h, err := refserver.New(world, refserver.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -79,10 +121,13 @@ func run(t *testing.T, prof *profile.Profile, limiter *pacing.Limiter, budget *c
 	return checks
 }
 
-// TestReferenceWorldPasses: every role of the reference world answers as
-// the preflight expects, with one request each, and no call is placed.
+// TestReferenceWorldPasses: every role of the reference world (its own
+// 4096-bit keys) answers as the preflight expects, with one request each,
+// and no call is placed.
 func TestReferenceWorldPasses(t *testing.T) {
-	s := startServer(t)
+	t.Parallel()
+	reference, _ := loadWorlds(t)
+	s := startServerWith(t, reference)
 	prof := s.profile()
 	limiter, _ := pacing.New(0)
 	budget, _ := callbudget.New(0, false)
@@ -106,6 +151,7 @@ func TestReferenceWorldPasses(t *testing.T) {
 // TestWrongCredentialsNameTheirCause breaks one role's credentials at a time
 // and checks that only that role fails, with the cause its answer points to.
 func TestWrongCredentialsNameTheirCause(t *testing.T) {
+	t.Parallel()
 	s := startServer(t)
 	for _, c := range []struct {
 		name, role string
@@ -153,6 +199,7 @@ func TestWrongCredentialsNameTheirCause(t *testing.T) {
 }
 
 func TestUnreachableTargetIsAFailedCheck(t *testing.T) {
+	t.Parallel()
 	ts := httptest.NewServer(http.NotFoundHandler())
 	url := ts.URL
 	ts.Close()
@@ -167,6 +214,7 @@ func TestUnreachableTargetIsAFailedCheck(t *testing.T) {
 }
 
 func TestNoTargetIsAnError(t *testing.T) {
+	t.Parallel()
 	if _, err := preflight.Run(context.Background(), preflight.Config{Profile: &profile.Profile{}}); err == nil {
 		t.Error("no error for a profile without a target")
 	}
@@ -176,10 +224,8 @@ func TestNoTargetIsAnError(t *testing.T) {
 // with 210 (another reading of a [ref] rule) fails no check; every role is
 // inconclusive, and one with a wrong security-id still fails.
 func TestOtherReadingIsInconclusive(t *testing.T) {
-	world, err := refserver.DefaultWorld()
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	world := testWorld(t)
 	fault, err := refserver.ParseFault("empty-call-list-as-210")
 	if err != nil {
 		t.Fatal(err)
@@ -215,6 +261,7 @@ func TestOtherReadingIsInconclusive(t *testing.T) {
 // none failed, and the line says what came back without naming a profile
 // field.
 func TestMisbehavingTargetIsNotBlamedOnTheProfile(t *testing.T) {
+	t.Parallel()
 	prof := startServer(t).profile()
 	for _, c := range []struct {
 		b    hostiletest.Behaviour
@@ -256,6 +303,7 @@ func TestMisbehavingTargetIsNotBlamedOnTheProfile(t *testing.T) {
 // (one --timeout), where it used to wait one timeout per round of four
 // roles; the roles it did not reach are unjudged, "not checked".
 func TestBreakerStopsThePreflight(t *testing.T) {
+	t.Parallel()
 	srv, err := hostiletest.Start(hostiletest.Silent)
 	if err != nil {
 		t.Fatal(err)
@@ -302,6 +350,7 @@ func TestBreakerStopsThePreflight(t *testing.T) {
 // table's for it (a target answering "Bad Request" with 400) names no
 // profile field: the code may not mean what section 5 says.
 func TestForeignMessageIsInconclusive(t *testing.T) {
+	t.Parallel()
 	prof := startServer(t).profile()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -331,6 +380,7 @@ func TestForeignMessageIsInconclusive(t *testing.T) {
 // only in case ("Invalid Security Id") still has its 202 blamed on the
 // security-id.
 func TestMessageInAnotherCaseStillNamesTheCause(t *testing.T) {
+	t.Parallel()
 	prof := startServer(t).profile()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -25,10 +25,7 @@ import (
 // hiccupServer is the reference server behind hostiletest.Hiccups.
 func hiccupServer(t *testing.T, how hostiletest.Hiccup, nth ...int64) (*hostiletest.Hiccups, *profile.Profile) {
 	t.Helper()
-	world, err := refserver.DefaultWorld()
-	if err != nil {
-		t.Fatal(err)
-	}
+	world := testWorld(t)
 	h, err := refserver.New(world, refserver.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +57,7 @@ func watched(t *testing.T, cfg preflight.Config) ([]*preflight.Check, *watch.Wat
 // limiter, and its role is judged on the second answer: nothing stops, no
 // profile field is blamed, and the role's line says it was sent again.
 func TestOneHiccupIsSentAgain(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		how  hostiletest.Hiccup
 		said string
@@ -68,6 +66,7 @@ func TestOneHiccupIsSentAgain(t *testing.T) {
 		{hostiletest.HiccupSilence, "timeout: no complete answer within 1s"},
 	} {
 		t.Run(string(tc.how), func(t *testing.T) {
+			t.Parallel() // the silence waits out its timeout
 			hs, prof := hiccupServer(t, tc.how, 3)
 			limiter, _ := pacing.New(0)
 			checks, w, err := watched(t, preflight.Config{Profile: prof, Limiter: limiter, Timeout: time.Second})
@@ -98,6 +97,7 @@ func TestOneHiccupIsSentAgain(t *testing.T) {
 // profile field), and the line says both attempts; the other roles are
 // judged, and two in a row do not trip the breaker.
 func TestNoAnswerTwiceIsUnjudged(t *testing.T) {
+	t.Parallel()
 	hs, prof := hiccupServer(t, hostiletest.HiccupReset, 3, 4)
 	checks, w, err := watched(t, preflight.Config{Profile: prof, Timeout: 10 * time.Second})
 	if err != nil || w.Stopped() != nil {
@@ -145,6 +145,7 @@ func (d *refusingDialer) dial(ctx context.Context, network, addr string) (net.Co
 // again; refused before the target ever answered, it is what a target that
 // is not there does, and is not sent again.
 func TestRefusedAfterAnAnswerIsSentAgain(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		refuse   int64 // the dial refused
@@ -190,9 +191,11 @@ func TestRefusedAfterAnAnswerIsSentAgain(t *testing.T) {
 // timeouts: under three), against a target that never answers as against
 // one that resets every connection.
 func TestDeadTargetStillStopsWithinTheFirstRound(t *testing.T) {
+	t.Parallel()
 	prof := startServer(t).profile()
 	for _, b := range []hostiletest.Behaviour{hostiletest.Silent, hostiletest.Reset} {
 		t.Run(string(b), func(t *testing.T) {
+			t.Parallel() // the silent one waits out its timeouts
 			srv, err := hostiletest.Start(b)
 			if err != nil {
 				t.Fatal(err)
