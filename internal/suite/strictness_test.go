@@ -35,7 +35,11 @@ func runSuiteUnder(t *testing.T, faultName, tags string, knobs func(*protocol.Me
 	}
 	ctx, cancel := runContext(t)
 	defer cancel()
-	res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, &prof), Tags: withoutTestWorldTag(t, tags)})
+	cfg := suite.Config{Steps: redacted(tg, &prof), Tags: withoutTestWorldTag(t, tags)}
+	if tags != "" {
+		cfg.FeatureFS, cfg.FeaturePaths = featureFilesOf(t, cfg.Tags)
+	}
+	res, err := suite.Run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
