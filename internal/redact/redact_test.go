@@ -2,6 +2,9 @@ package redact
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -56,4 +59,46 @@ func TestLineWriterRedactsAcrossWrites(t *testing.T) {
 	if out.String() != "..F" {
 		t.Errorf("progress held back: %q", out.String())
 	}
+}
+
+// phoneCases are texts around the edges of phoneMatches' runs: digit runs
+// of 9, 10 and more digits, a + before them or not, 91 prefixes, numbers
+// back to back and inside other characters.
+func phoneCases() []string {
+	out := []string{
+		"", "+", "9", "987654321", "9876543210", "+9876543210", "+919876543210", "919876543210", "91987654321",
+		"++9876543210", "+ 9876543210", "98765432109876543210", "9198765432109", "5876543210", "+915876543210",
+		"a9876543210b", "x+91+919876543210", "+9191919191919", "phone:9876543210,+917016225597;7016225597",
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	tokens := []string{"+", "9", "1", "6", "0", "5", "91", "9876543210", "+91", "a", " ", "\"", "é", "\xff"}
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(25) {
+			b.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// TestPhoneMatchesIsTheRegexp: phoneMatches finds what the expression
+// finds over the whole text.
+func TestPhoneMatchesIsTheRegexp(t *testing.T) {
+	for _, s := range phoneCases() {
+		if got, want := phoneMatches(s), phoneNumber.FindAllStringIndex(s, -1); !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("%q: got %v, want %v", s, got, want)
+		}
+	}
+}
+
+func FuzzPhoneMatches(f *testing.F) {
+	for _, s := range phoneCases()[:40] {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := phoneMatches(s), phoneNumber.FindAllStringIndex(s, -1); !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("%q: got %v, want %v", s, got, want)
+		}
+	})
 }
