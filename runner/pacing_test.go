@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -162,18 +163,35 @@ func TestCallBudget(t *testing.T) {
 	t.Logf("the server accepted %d calls; %d scenarios skipped for the budget, %d of the %d that place no call; %+v", accepted, budgetSkips, placingNoneSkipped, placingNone, run.Counts())
 }
 
-// TestPacedRun: with max-requests-per-minute 1200 no 5-second window at the
-// server holds more than 120 requests, and the run passes. The whole suite
-// (about 860 requests: some 50 seconds at the paced 1080 a minute); with
-// -short, the status scenarios for 302, 303, 200 and 210 (still several
-// windows long). Counted as they arrive, as a target counts them: the
-// limiter's reserve absorbs a client stalled about a second between a
-// request's slot and its arrival (without it, 122 and 123 were seen at
-// load 13).
+// pacedLimit is TestPacedRun's knobs.max-requests-per-minute (0: 2400 for
+// the whole suite; 1200 with -short). Issue 9's figure is 1200: the whole
+// suite then takes about 50 seconds (-paced.limit=1200); twice that holds
+// the same rule in half the time, since neither the limiter's arithmetic
+// nor its reserve depends on the rate. The -short selection is too small
+// to fill a window at 2400, so it keeps 1200.
+var pacedLimit = flag.Int("paced.limit", 0, "TestPacedRun: knobs.max-requests-per-minute of its run (0: 2400 for the whole suite, 1200 with -short; 1200 is issue 9's figure, about 50 s for the whole suite)")
+
+// TestPacedRun: with max-requests-per-minute N no 5-second window at the
+// server holds more than N/10 requests (issue 9's bound: 120 for 1200 a
+// minute), and the run passes. The whole suite: about 890 requests, some
+// 25 seconds at 2400 a minute (paced at 2160); with -short, at 1200, the
+// status scenarios for 302, 303, 200 and 210 (about 220 requests, 12
+// seconds). Counted as they arrive, as a target counts them: the limiter's
+// reserve (a tenth of the limit) absorbs a client stalled more than a
+// second between a request's slot and its arrival (without it, 122 and
+// 123 were seen in a window of a 1200 limit at load 13).
 func TestPacedRun(t *testing.T) {
 	t.Parallel() // it mostly waits for its pace
+	limit := *pacedLimit
+	if limit == 0 {
+		limit = 2400
+		if testing.Short() {
+			limit = 1200
+		}
+	}
+	perWindow := limit / 10
 	cs := startCountingServer(t)
-	profile := withKnobs(t, cs, "max-requests-per-minute: 1200")
+	profile := withKnobs(t, cs, "max-requests-per-minute: "+strconv.Itoa(limit))
 	args := []string{"--profile", profile, "--reports", t.TempDir(), "--timeout", exchangeTimeout.String(), "--tags", noNeeds4096}
 	if testing.Short() {
 		args[len(args)-1] = "@status-302,@status-303,@status-200 && " + noNeeds4096 + ",@status-210"
@@ -186,17 +204,17 @@ func TestPacedRun(t *testing.T) {
 	}
 	requests, _ := cs.counts()
 	worst := cs.maxInWindow(5 * time.Second)
-	if worst > 120 {
-		t.Errorf("%d requests within 5 seconds, want at most 120 (1200 a minute)", worst)
+	if worst > perWindow {
+		t.Errorf("%d requests within 5 seconds, want at most %d (%d a minute)", worst, perWindow, limit)
 	}
-	if requests < 150 {
-		t.Errorf("only %d requests: too few to span several windows", requests)
+	if requests <= perWindow {
+		t.Errorf("only %d requests: unpaced, they would still fit in one window (%d), so the check above could not fail", requests, perWindow)
 	}
 	scenarioRequests := requests - 1 - len(cs.World.Profile(cs.URL).Roles()) // not the probe nor the preflight
-	if !strings.Contains(stdout, "Sent "+strconv.Itoa(scenarioRequests)+" requests in ") || !strings.Contains(stdout, "(limit: knobs.max-requests-per-minute 1200)") {
+	if !strings.Contains(stdout, "Sent "+strconv.Itoa(scenarioRequests)+" requests in ") || !strings.Contains(stdout, "(limit: knobs.max-requests-per-minute "+strconv.Itoa(limit)+")") {
 		t.Errorf("the console does not give the scenarios' %d requests and the limit:\n%s", scenarioRequests, tail(stdout, 8))
 	}
-	t.Logf("%d requests in %s; at most %d in any 5-second window, %d in any minute", requests, took.Round(time.Millisecond), worst, cs.maxInWindow(time.Minute))
+	t.Logf("limit %d a minute: %d requests in %s; at most %d in any 5-second window (limit %d), %d in any minute", limit, requests, took.Round(time.Millisecond), worst, perWindow, cs.maxInWindow(time.Minute))
 }
 
 // failures is the console's failure section and its last lines.
