@@ -195,7 +195,7 @@ func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdou
 	meta.Finished = time.Now()
 	report := certify.NewReport(meta, run.Results()).Redact(redactor(), cfg.redact)
 	paths, writeErr := report.WriteFiles(cfg.reportsDir)
-	writeCertifySummary(stdout, report, paths)
+	report.WriteSummary(stdout, paths)
 	switch {
 	case writeErr != nil:
 		fmt.Fprintf(stderr, "runner certify-client: %v\n", writeErr)
@@ -207,41 +207,4 @@ func runCertifyClient(ctx context.Context, args []string, stdin io.Reader, stdou
 		return exitFailure
 	}
 	return exitOK
-}
-
-// maxListed bounds the scenarios listed under one diagnosis.
-const maxListed = 6
-
-// writeCertifySummary prints the failures grouped by diagnosis, then the
-// verdict and where the reports are.
-func writeCertifySummary(w io.Writer, r *certify.Report, paths []string) {
-	for _, g := range r.FailureGroups() {
-		fmt.Fprintf(w, "\n%d scenario(s) failed with:\n%s\n", len(g.Scenarios), indentText(g.Diagnosis, "    "))
-		for i, name := range g.Scenarios {
-			if i == maxListed && len(g.Scenarios) > maxListed+1 {
-				fmt.Fprintf(w, "  - ... and %d more (see the report)\n", len(g.Scenarios)-maxListed)
-				break
-			}
-			fmt.Fprintf(w, "  - %s\n", name)
-		}
-	}
-	skipped := ""
-	if r.Skipped > 0 {
-		skipped = fmt.Sprintf(" (%d skipped: optional, not declared)", r.Skipped)
-	}
-	fmt.Fprintf(w, "\n%s: %d of %d scenarios passed%s in %.1fs (harness %s, spec %s, RSA paddings %s)\n",
-		strings.ToUpper(r.Verdict), r.Passed, r.Scenarios, skipped, r.Seconds, r.HarnessVersion, r.SpecDigest, strings.Join(r.RSAPaddings, ", "))
-	if r.Problem != "" {
-		fmt.Fprintf(w, "%s\n", r.Problem)
-	}
-	if len(paths) > 0 {
-		fmt.Fprintf(w, "Reports: %s\n", strings.Join(paths, ", "))
-	}
-	if !r.Redacted {
-		fmt.Fprintln(w, "Redaction is OFF (--no-redact): these reports contain secrets; do not share them.")
-	}
-}
-
-func indentText(s, prefix string) string {
-	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }
