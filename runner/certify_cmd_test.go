@@ -119,9 +119,10 @@ func TestCertifyClient(t *testing.T) {
 	// does it outside the repository (TestBinaryOutsideTheRepository).
 
 	// A broken client through the command: its exit code, console and
-	// report files. Every broken mode's diagnosis (this one's too) is
+	// report files, and this mode's diagnosis. Every other broken mode is
 	// judged in internal/certify (TestBrokenClientsFailWithTheirDiagnosis),
-	// on the report this command writes and the summary it prints.
+	// in-process, on the report this command writes and the summary it
+	// prints.
 	t.Run("broken client raw-aes-key", func(t *testing.T) {
 		t.Parallel()
 		const (
