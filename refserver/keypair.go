@@ -43,7 +43,7 @@ func (s *Server) generateKeyPair(x *exchange) *reply {
 	case <-x.r.Context().Done(): // the caller gave up while waiting its turn
 		return refuse(protocol.Failure)
 	}
-	priv, err := rsa.GenerateKey(rand.Reader, s.keyBits)
+	priv, err := s.newKey(s.keyBits)
 	<-s.keyGens
 	if err != nil {
 		s.log.Error("generateKeyPair", "request-id", x.requestID, "flow-id", f.ID, "error", err.Error())
@@ -67,3 +67,6 @@ func (s *Server) PublicKey(flowID string) (*rsa.PublicKey, bool) {
 	}
 	return &f.key.Load().PublicKey, true
 }
+
+// freshKey is a key pair of bits bits from crypto/rand.
+func freshKey(bits int) (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, bits) }

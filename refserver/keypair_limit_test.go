@@ -3,12 +3,15 @@ package refserver
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/envelope"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
 )
 
@@ -50,4 +53,34 @@ func TestKeyGenerationWaitsForASlot(t *testing.T) {
 	if r := h.post(protocol.PathGenerateKeyPair, body); r.body.Code != protocol.Success {
 		t.Errorf("rotation with free slots:\nExpected: 200 SUCCESS\nActual:   %d %s", r.body.Code, r.raw)
 	}
+}
+
+// TestGenerateKeyOption: a server given Options.GenerateKey rotates to the
+// keys it makes, asked at KeyBits bits: the answer carries the key's
+// public half, and envelopes sealed to it are served.
+func TestGenerateKeyOption(t *testing.T) {
+	made := testWorld(t).Flows[0].PrivateKey // any key not the rotated flow's
+	var calls, asked atomic.Int64            // written by the server's goroutine
+	h := newHarness(t, Options{KeyBits: 3072, GenerateKey: func(bits int) (*rsa.PrivateKey, error) {
+		calls.Add(1)
+		asked.Store(int64(bits))
+		return made, nil
+	}})
+	f := h.flow("rotatable", protocol.KindDialer)
+	if f.PrivateKey.Equal(made) {
+		t.Fatal("the test's key is the rotated flow's own")
+	}
+	body, _ := json.Marshal(map[string]string{"flow-id": f.ID, "security-id": f.SecurityID})
+	r := h.post(protocol.PathGenerateKeyPair, body)
+	r.expect(t, protocol.Success, http.StatusOK)
+	pub, err := envelope.ParsePublicKeyPEM([]byte(r.body.PublicKey))
+	if err != nil || !pub.Equal(&made.PublicKey) {
+		t.Fatalf("public-key %q (%v): want the key GenerateKey made", r.body.PublicKey, err)
+	}
+	if calls.Load() != 1 || asked.Load() != 3072 {
+		t.Errorf("GenerateKey called %d times, for %d bits; want once, for 3072 (KeyBits)", calls.Load(), asked.Load())
+	}
+	rotated := *f
+	rotated.PublicKey = pub
+	h.create(&rotated, true, payload(f)).expect(t, protocol.Success, http.StatusOK)
 }

@@ -54,6 +54,12 @@ type Options struct {
 	// KeyBits is the size of keys made by generateKeyPair (0: 4096). Tests
 	// use 2048 because 4096-bit keys take seconds to generate.
 	KeyBits int
+	// GenerateKey makes generateKeyPair's keys, of KeyBits bits (nil: a
+	// fresh key from crypto/rand). Tests that start many servers hand
+	// each the same few keys made once (a 2048-bit key is a tenth of a
+	// second of CPU); the keys one server gets must differ from each other
+	// and from its flows' own.
+	GenerateKey func(bits int) (*rsa.PrivateKey, error)
 	// RSAPadding is the padding of requestDigitalSignatureValue the
 	// server opens and encryptdata seals with (zero: PKCS#1 v1.5, the
 	// spec's). Client certification runs an OAEP server for a vendor who
@@ -70,6 +76,7 @@ type Server struct {
 	fault     Fault
 	log       *slog.Logger
 	keyBits   int
+	newKey    func(bits int) (*rsa.PrivateKey, error)
 	padding   envelope.Padding
 	flows     map[string]*flowState
 	routes    map[string]route
@@ -115,7 +122,7 @@ func New(world *World, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("refserver: %w", err)
 	}
 	s := &Server{
-		world: world, now: opts.Now, fault: opts.Fault, log: opts.Logger, keyBits: opts.KeyBits, padding: opts.RSAPadding,
+		world: world, now: opts.Now, fault: opts.Fault, log: opts.Logger, keyBits: opts.KeyBits, newKey: opts.GenerateKey, padding: opts.RSAPadding,
 		flows:     map[string]*flowState{},
 		checksums: newChecksumStore(protocol.ChecksumWindow, maxChecksums),
 		pulls:     newPullStore(maxPullRecordsFlow),
@@ -134,6 +141,9 @@ func New(world *World, opts Options) (*Server, error) {
 	}
 	if s.keyBits == 0 {
 		s.keyBits = envelope.FlowKeyBits
+	}
+	if s.newKey == nil {
+		s.newKey = freshKey
 	}
 	if s.keyBits < envelope.MinKeyBits {
 		return nil, fmt.Errorf("refserver: KeyBits %d: want at least %d", s.keyBits, envelope.MinKeyBits)

@@ -128,7 +128,7 @@ var clockSensitive = map[string]bool{"start-date-in-utc": true}
 // clock-sensitive faults.
 func startMatrixReference(t *testing.T, f refserver.Fault, world *refserver.World) *target.Target {
 	t.Helper()
-	opts := refserver.Options{Fault: f, KeyBits: testKeyBits}
+	opts := refserver.Options{Fault: f, KeyBits: testKeyBits, GenerateKey: rotationKeys.source()}
 	if clockSensitive[f.Name()] {
 		real := time.Now()
 		at := real.UTC().Truncate(24 * time.Hour).Add(6 * time.Hour)

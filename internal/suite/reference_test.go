@@ -117,7 +117,7 @@ func startTestWorld(t testing.TB, fault refserver.Fault) *target.Target {
 
 func startWorld(t testing.TB, w *refserver.World, fault refserver.Fault) *target.Target {
 	t.Helper()
-	tg, err := target.StartEmbedded(w, refserver.Options{Fault: fault, KeyBits: testKeyBits}, target.ClientOptions{Timeout: exchangeTimeout})
+	tg, err := target.StartEmbedded(w, refserver.Options{Fault: fault, KeyBits: testKeyBits, GenerateKey: rotationKeys.source()}, target.ClientOptions{Timeout: exchangeTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
