@@ -103,7 +103,8 @@ type Suite struct {
 	// flowLocks keep a scenario that rotates a flow's key alone on that
 	// flow (flowlock.go).
 	flowLocks sync.Map // flow-id -> *sync.RWMutex
-	// stepPatterns are the step patterns, compiled once (registry.go).
+	// stepPatterns are the step patterns outside the vocabulary, compiled
+	// once per run (registry.go).
 	stepPatterns sync.Map
 	// exclusive lets a scenario that moves an in-process server's clock, or
 	// measures answer times, run alone: every other scenario holds it for
@@ -197,7 +198,11 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.After(st.after)
 	sc.StepContext().Before(st.beforeStep)
 	sc.StepContext().After(st.afterStep)
-	reg := stepRegistry{sc: sc, patterns: &s.stepPatterns}
+	st.register(stepRegistry{sc: sc, patterns: &s.stepPatterns})
+}
+
+// register registers the vocabulary.
+func (st *scenario) register(reg stepRegistry) {
 	st.registerFlowSteps(reg)
 	st.registerPayloadSteps(reg)
 	st.registerValueSteps(reg)
