@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/kairos-conformance/kairos-conformance/internal/bounded"
 	"github.com/kairos-conformance/kairos-conformance/internal/netfault"
 	"github.com/kairos-conformance/kairos-conformance/internal/protocol"
@@ -31,6 +33,7 @@ func readAnswer(x *exchange, resp *http.Response) {
 	}
 	x.body = body
 	if err == nil {
+		x.json, x.jsonKnown = gjson.ValidBytes(body), true
 		return
 	}
 	// A copy: a slice would keep the whole buffer alive with the exchange.
@@ -43,6 +46,15 @@ func readAnswer(x *exchange, resp *http.Response) {
 	} else {
 		x.err = fmt.Errorf("reading the response body: %w", err)
 	}
+}
+
+// isJSON reports whether x's body is valid JSON, as gjson.ValidBytes
+// does, deciding it only where readAnswer or shed did not.
+func (x *exchange) isJSON() bool {
+	if x.jsonKnown {
+		return x.json
+	}
+	return gjson.ValidBytes(x.body)
 }
 
 // finish runs when an exchange is over. ctx is the scenario's context (the

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"mime"
@@ -171,8 +172,12 @@ func (st *scenario) responseOK(x *exchange, v *verdict) bool {
 		v.add("a complete answer within the harness's limits", fmt.Sprintf("HTTP %d, but %s", x.status, transportError(x)), "")
 		return false
 	}
-	trimmed := strings.TrimSpace(string(x.body))
-	if !gjson.Valid(trimmed) || !strings.HasPrefix(trimmed, "{") {
+	// Valid JSON once trimmed: valid as read (x.isJSON, which allows
+	// JSON's four whitespace bytes around it), or valid inside other
+	// white space, which only a body so edged needs deciding again.
+	trimmed := bytes.TrimSpace(x.body)
+	valid := x.isJSON() || len(trimmed) != len(x.body) && gjson.ValidBytes(trimmed)
+	if !valid || !bytes.HasPrefix(trimmed, []byte("{")) {
 		v.add("a JSON object body (SPEC.md 4.1)", truncate(fmt.Sprintf("%q", x.body), 300), "")
 		return false
 	}

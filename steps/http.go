@@ -33,8 +33,13 @@ type exchange struct {
 	// client takes Connection: close out of the header and reports it here).
 	closed bool
 	body   []byte
-	err    error
-	took   time.Duration
+	// json says body is valid JSON (gjson.ValidBytes), decided once when
+	// the answer was read (readAnswer, shed) rather than by each check
+	// that needs it: a hostile answer is up to a MiB, and several checks
+	// read each one. jsonKnown is false where nobody decided it.
+	json, jsonKnown bool
+	err             error
+	took            time.Duration
 	// shedFrom is the size of an answer of a batch that was shed (see
 	// shed), 0 when body is the whole answer; digest then stands for it.
 	shedFrom int

@@ -106,7 +106,7 @@ func (s *Suite) reserve(ctx context.Context, n int) (*callbudget.Reservation, er
 // take the run over its budget.
 func (s *Suite) settle(r *callbudget.Reservation, x *exchange) {
 	code := gjson.GetBytes(x.body, "api-response-code")
-	if x.status == 0 || x.err != nil || !gjson.ValidBytes(x.body) || code.Type != gjson.Number {
+	if x.status == 0 || x.err != nil || !x.isJSON() || code.Type != gjson.Number {
 		r.Unknown()
 		return
 	}

@@ -37,15 +37,20 @@ func shed(x *exchange) {
 		return // a body in error is a preview already
 	}
 	x.digest, x.shedFrom = bodyDigest(x.body), len(x.body)
-	x.body = compactAnswer(x.body)
+	valid := x.isJSON()
+	x.body = compactAnswer(x.body, valid)
+	// The members of a valid object make a valid object; a preview is
+	// decided again, by whoever asks (it is small).
+	x.json, x.jsonKnown = valid, valid
 }
 
 // compactAnswer is a JSON object's top-level members with every value over
 // keptMember bytes replaced by a string naming its size; anything else, its
 // first previewBytes (a copy: a slice would keep the whole body alive).
-func compactAnswer(body []byte) []byte {
+// valid says body is valid JSON (gjson.ValidBytes).
+func compactAnswer(body []byte, valid bool) []byte {
 	root := gjson.ParseBytes(body)
-	if !root.IsObject() || !gjson.ValidBytes(body) {
+	if !root.IsObject() || !valid {
 		return append([]byte(nil), body[:min(len(body), previewBytes)]...)
 	}
 	var b bytes.Buffer
