@@ -8,6 +8,7 @@
 package bounded
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -102,33 +103,61 @@ func (e *TooDeepError) Error() string {
 // CheckDepth returns a *TooDeepError if data, read as JSON, opens more than
 // limit arrays and objects inside one another; brackets inside strings do
 // not count. It does not validate the JSON: it makes parsing it safe.
+//
+// Outside strings it looks only at the five bytes that can change the
+// depth or open a string; a string is skipped to its closing quote, the
+// first one after an even run of backslashes (a hostile answer is up to a
+// MiB of them, scanned once per answer).
 func CheckDepth(data []byte, limit int) error {
-	depth, inString, escaped := 0, false, false
-	for i, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if !structural[c] {
+			continue
+		}
+		switch c {
+		case '"':
+			end := stringEnd(data, i)
+			if end < 0 {
+				return nil // an unterminated string: nothing after it counts
 			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
+			i = end
+		case '[', '{':
 			depth++
 			if depth > limit {
 				return &TooDeepError{Limit: limit, Offset: i}
 			}
-		case c == ']' || c == '}':
+		default: // ']', '}'
 			if depth > 0 {
 				depth--
 			}
 		}
 	}
 	return nil
+}
+
+// structural marks the bytes CheckDepth acts on outside strings.
+var structural = [256]bool{'"': true, '[': true, '{': true, ']': true, '}': true}
+
+// stringEnd is the offset of the quote that closes the string opened by
+// the quote at data[open], or -1 if none does: a quote preceded by an odd
+// run of backslashes is escaped.
+func stringEnd(data []byte, open int) int {
+	for from := open + 1; ; {
+		k := bytes.IndexByte(data[from:], '"')
+		if k < 0 {
+			return -1
+		}
+		q := from + k
+		backslashes := 0
+		for p := q - 1; p > open && data[p] == '\\'; p-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return q
+		}
+		from = q + 1
+	}
 }
 
 // Size is a byte count for people: "1 MiB (1048576 bytes)".

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -150,4 +152,63 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// TestCheckDepthAgreesWithAByteByByteScan: on random text of brackets,
+// quotes, backslashes and filler, CheckDepth decides as a scan that walks
+// every byte with an in-string and an escape state, at the same offset.
+func TestCheckDepthAgreesWithAByteByByteScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = `[]{}"\\\a0, `
+	for range 50000 {
+		doc := make([]byte, rng.IntN(48))
+		for i := range doc {
+			doc[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		limit := 1 + rng.IntN(4)
+		got, want := CheckDepth(doc, limit), checkDepthEveryByte(doc, limit)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("CheckDepth(%q, %d) = %v, a byte-by-byte scan says %v", doc, limit, got, want)
+		}
+	}
+}
+
+// checkDepthEveryByte is CheckDepth as a state machine over every byte.
+func checkDepthEveryByte(data []byte, limit int) error {
+	depth, inString, escaped := 0, false, false
+	for i, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			if depth > limit {
+				return &TooDeepError{Limit: limit, Offset: i}
+			}
+		case c == ']' || c == '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
+// BenchmarkCheckDepthNumbers scans an answer like hostiletest's large-json
+// one: a MiB of a number array, no strings.
+func BenchmarkCheckDepthNumbers(b *testing.B) {
+	body := []byte(`{"api-response-code": 400, "padding": [` + strings.Repeat("0,", 512<<10) + `0]}`)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		CheckDepth(body, 64)
+	}
 }
