@@ -265,13 +265,10 @@ func (s *Server) answer(c net.Conn) bool {
 		io.WriteString(w, "\r\n")
 		return true
 	case LargeJSON:
-		const head, tail = `{"api-response-code": 400, "padding": [`, `0]}`
-		body := head + strings.Repeat("0,", (LargeJSONBytes-len(head)-len(tail))/2) + tail
-		writeResponse(w, "application/json", body)
+		writeResponse(w, "application/json", largeJSONBody())
 		return true
 	case DeepJSON:
-		body := strings.Repeat("[", DeepJSONLevels) + strings.Repeat("]", DeepJSONLevels)
-		writeResponse(w, "application/json", body)
+		writeResponse(w, "application/json", deepJSONBody())
 		return true
 	case BadUTF8:
 		writeResponse(w, "application/json", BadUTF8Body)
@@ -301,8 +298,21 @@ const BadUTF8Body = "{\"api-response-code\": 400, \"api-response-message\": \"ba
 	"\\u001b[2J\\u001b[31mred\\u001b[0m and \u202eevil\", \"request-id\": \"\x9b31m\"}"
 
 func writeResponse(w io.Writer, contentType, body string) {
-	fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s", contentType, len(body), body)
+	fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", contentType, len(body))
+	io.WriteString(w, body)
 }
+
+// The large answers, made once: a run sends hundreds of requests, and the
+// harness, not this server, is what its CPU should be spent on.
+var (
+	largeJSONBody = sync.OnceValue(func() string {
+		const head, tail = `{"api-response-code": 400, "padding": [`, `0]}`
+		return head + strings.Repeat("0,", (LargeJSONBytes-len(head)-len(tail))/2) + tail
+	})
+	deepJSONBody = sync.OnceValue(func() string {
+		return strings.Repeat("[", DeepJSONLevels) + strings.Repeat("]", DeepJSONLevels)
+	})
+)
 
 // writeHugeJSON writes a JSON object of about size bytes without holding it.
 func writeHugeJSON(w io.Writer, size int) {
