@@ -51,6 +51,15 @@ func TestFullSuiteEmbeddedAndServedAgree(t *testing.T) {
 	if len(embedded.Scenarios) != listed {
 		t.Errorf("embedded run judged %d scenarios, --list selects %d", len(embedded.Scenarios), listed)
 	}
+	// Every scenario passes against the default configuration, none is
+	// skipped (an ECB finding is a warning on a passed scenario): the one
+	// run of every scenario against the 4096-bit world (internal/suite's
+	// self-test runs the others against testworld's).
+	for _, sc := range embedded.Scenarios {
+		if sc.Outcome != reporting.Passed && sc.Outcome != reporting.Warning {
+			t.Errorf("embedded run: %s: %s (%s)", sc.Location()+" "+sc.Name, sc.Outcome, sc.Reason)
+		}
+	}
 
 	url, profile := serveExported(t, smallWorld(t).Path)
 	if !strings.HasPrefix(url, "https://") {

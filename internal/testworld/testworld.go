@@ -10,8 +10,10 @@
 // file, the same flows, accounts and security ids, each flow with a
 // 2048-bit key pair (keys/, TEST ONLY, every one of them public), six
 // times cheaper to open (BenchmarkOpen: 5.8 ms and 0.97 ms an envelope on
-// the 2-core AMD EPYC this was written on). The one run of the default configuration
-// (the main job, and the self-test that pins it) keeps the real world.
+// the 2-core AMD EPYC this was written on). The one run of the default
+// configuration (the main job: `runner` with no flags, which the runner's
+// tests run whole) keeps the real world; the suite's self-test runs the
+// scenarios tagged Tag against it and every other one against this world.
 package testworld
 
 import (
