@@ -14,9 +14,12 @@ import (
 // security-id. The reference server requires the security-id although the
 // pages say "Auth: None": otherwise anyone could break any flow.
 //
-// The new key is made outside any lock and swapped in atomically, so
-// requests on this flow keep using whichever key they loaded and other
-// flows never wait. Envelopes sealed for the old key then fail with 400.
+// The new key has the size of the one it replaces (Options.KeyBits may
+// set another): a flow keeps the key size its profile's rsa-key-bits
+// states (SPEC.md 6.1, 7). It is made outside any lock and swapped in
+// atomically, so requests on this flow keep using whichever key they
+// loaded and other flows never wait. Envelopes sealed for the old key then
+// fail with 400.
 func (s *Server) generateKeyPair(x *exchange) *reply {
 	p, err := s.object(x.body)
 	if err != nil {
@@ -43,7 +46,11 @@ func (s *Server) generateKeyPair(x *exchange) *reply {
 	case <-x.r.Context().Done(): // the caller gave up while waiting its turn
 		return refuse(protocol.Failure)
 	}
-	priv, err := s.newKey(s.keyBits)
+	bits := s.keyBits
+	if bits == 0 {
+		bits = f.key.Load().N.BitLen()
+	}
+	priv, err := s.newKey(bits)
 	<-s.keyGens
 	if err != nil {
 		s.log.Error("generateKeyPair", "request-id", x.requestID, "flow-id", f.ID, "error", err.Error())

@@ -184,9 +184,10 @@ func (w *World) Whitelisted() []string {
 
 // Profile describes the world as a target for the conformance suite: every
 // role it plays, its phones, and the reference knobs (key rotation allowed,
-// since the reference server's flows are disposable). The flows carry their
-// loaded keys; their key file names are the world's (Flow.PublicKeyFile),
-// no files on disk for the embedded world.
+// since the reference server's flows are disposable; rsa-key-bits the size
+// of the flows' keys when they all have one, as the server rotates them).
+// The flows carry their loaded keys; their key file names are the world's
+// (Flow.PublicKeyFile), no files on disk for the embedded world.
 func (w *World) Profile(baseURL string) *profile.Profile {
 	p := &profile.Profile{
 		Name:   "reference",
@@ -201,6 +202,9 @@ func (w *World) Profile(baseURL string) *profile.Profile {
 	}
 	p.Knobs.AllowKeyRotation = true
 	p.Knobs.AllowBulkCalls = true // our own server: a 500-call request rings nobody
+	if bits, ok := w.keyBits(); ok {
+		p.Knobs.RSAKeyBits = bits
+	}
 	for role, f := range w.byRole {
 		p.Flows[role] = profile.Flow{
 			FlowID:         f.ID,
@@ -212,6 +216,20 @@ func (w *World) Profile(baseURL string) *profile.Profile {
 		}
 	}
 	return p
+}
+
+// keyBits is the size of the flows' keys, when they all have one.
+func (w *World) keyBits() (int, bool) {
+	bits := 0
+	for _, f := range w.Flows {
+		switch n := f.PublicKey.N.BitLen(); {
+		case bits == 0:
+			bits = n
+		case n != bits:
+			return 0, false
+		}
+	}
+	return bits, bits != 0
 }
 
 // FindWorld returns the absolute path of the reference world in the

@@ -499,8 +499,8 @@ const text = "" +
 	"- Request `{\"flow-id\", \"security-id\"}`; response `{\"api-response-code\": 200,\n" +
 	"  \"api-response-message\", \"flow-id\", \"public-key\"}`, the public key as a PEM\n" +
 	"  SubjectPublicKeyInfo block [ref].\n" +
-	"- It replaces the flow's key pair with a new 4096-bit one; envelopes sealed for\n" +
-	"  the old key then fail to open (400) [ref].\n" +
+	"- It replaces the flow's key pair with a new one of the same size, 4096 bits\n" +
+	"  (3.3); envelopes sealed for the old key then fail to open (400) [ref].\n" +
 	"- Unknown flow: 301; then the IP check (5.3); wrong security-id: 202; a missing\n" +
 	"  field: 210 [ref].\n" +
 	"- The pages say the endpoint needs no authentication. Anyone could then\n" +

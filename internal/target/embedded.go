@@ -16,7 +16,8 @@ import (
 // cross the 24-hour checksum window (spec section 5, rule 20) without
 // waiting for it; Target.Now reads the same clock. server.KeyBits, when
 // set, is also the profile's rsa-key-bits knob (spec section 7), so the
-// key-rotation scenarios expect the size of key the server makes.
+// key-rotation scenarios expect the size of key the server makes (unset,
+// the server keeps the flows' size, which the world's profile states).
 func StartEmbedded(world *refserver.World, server refserver.Options, client ClientOptions) (*Target, error) {
 	clock := &offsetClock{base: server.Now}
 	if clock.base == nil {
