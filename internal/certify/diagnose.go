@@ -200,18 +200,27 @@ func (dg *diagnoser) rsa(v []byte) ([]byte, bool) {
 	} else {
 		wantPad += " (KAIROS_RSA_PADDING=" + dg.padding.String() + ")"
 	}
+	// The other paddings: the first whose message is base64 text; failing
+	// that, when the expected one does not unpad at all, the first that
+	// unpads (its noise then goes on to the key and AES stages).
+	var noise []byte
+	var noiseAlt envelope.Padding
+	unpadded := false
 	for _, alt := range []envelope.Padding{envelope.PKCS1v15, envelope.OAEPSHA1, envelope.OAEPSHA256, oaepSHA256MGF1SHA1} {
 		if alt == dg.padding {
 			continue
 		}
-		if m, err := rsaDecrypt(dg.priv, alt, v); err == nil && (expectedErr != nil || isBase64Text(m)) {
-			got := "it decrypts with " + paddingDescription(alt) + " instead"
-			if alt == oaepSHA256MGF1SHA1 {
-				got += `: oaep-sha256 means SHA-256 for the OAEP hash and for MGF1, and Java's "RSA/ECB/OAEPWithSHA-256AndMGF1Padding" keeps MGF1 on SHA-1 unless initialised with new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT)`
-			}
-			dg.add(rule, wantPad, got, paddingMistake(alt))
-			return dg.keyEncoding(m)
+		m, err := rsaDecrypt(dg.priv, alt, v)
+		switch {
+		case err != nil:
+		case isBase64Text(m):
+			return dg.wrongPadding(rule, wantPad, alt, m)
+		case expectedErr != nil && !unpadded:
+			noise, noiseAlt, unpadded = m, alt, true
 		}
+	}
+	if unpadded {
+		return dg.wrongPadding(rule, wantPad, noiseAlt, noise)
 	}
 	if expectedErr == nil {
 		return dg.keyEncoding(expected) // not base64: keyEncoding and the AES stage say so
@@ -223,6 +232,17 @@ func (dg *diagnoser) rsa(v []byte) ([]byte, bool) {
 	dg.add(rule, "the RSA value must decrypt with the flow's private key",
 		"it decrypts under no padding (PKCS#1 v1.5, OAEP, none): was it encrypted with the public key in KAIROS_PUBLIC_KEY_FILE?", "rsa-wrong-key")
 	return nil, false
+}
+
+// wrongPadding reports that the RSA value decrypts with padding alt
+// instead of the one asked for, and goes on with what it carries.
+func (dg *diagnoser) wrongPadding(rule, wantPad string, alt envelope.Padding, m []byte) ([]byte, bool) {
+	got := "it decrypts with " + paddingDescription(alt) + " instead"
+	if alt == oaepSHA256MGF1SHA1 {
+		got += `: oaep-sha256 means SHA-256 for the OAEP hash and for MGF1, and Java's "RSA/ECB/OAEPWithSHA-256AndMGF1Padding" keeps MGF1 on SHA-1 unless initialised with new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT)`
+	}
+	dg.add(rule, wantPad, got, paddingMistake(alt))
+	return dg.keyEncoding(m)
 }
 
 // isBase64Text says whether a decrypted RSA message looks like what a

@@ -56,31 +56,22 @@ func TestDiagnoseNamesEachMistake(t *testing.T) {
 		{"zero-padding", "aes-zero-padding", envelope.StageAESPadding, "padded with zero bytes instead of PKCS#5"},
 		{"rsa-sign-byte", "rsa-length-sign-byte", envelope.StageRSALength, "a leading zero byte was added"},
 	}
+	// Where Open stops is the mistake's stage, except when a wrong
+	// decryption passes a padding check by chance (a wrong AES key gives
+	// valid PKCS#5 padding about once in 250 seals, an OAEP block passes a
+	// PKCS#1 v1.5 unpadding about once in 50) and Open stops later: each
+	// mistake is sealed afresh up to three times until one stops at its
+	// stage, and every seal must stop there or later, with the same
+	// diagnosis.
+	const seals = 3
 	for _, tt := range tests {
 		t.Run(tt.mistake, func(t *testing.T) {
-			env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistakes[tt.mistake])
-			if err != nil {
-				t.Fatal(err)
+			atStage := false
+			for i := 0; i < seals && !atStage; i++ {
+				atStage = diagnoseOneSeal(t, priv, tt.mistake, tt.want, tt.text, tt.stage)
 			}
-			opened, d := Diagnose(env, priv, envelope.PKCS1v15)
-			if opened != nil || d == nil {
-				t.Fatalf("the envelope opened; want the diagnosis %s", tt.want)
-			}
-			t.Logf("%s", d)
-			if got := d.Mistakes(); len(got) == 0 || got[0] != tt.want {
-				t.Errorf("mistakes %v, want %s first\n%s", got, tt.want, d)
-			}
-			if tt.stage != 0 && d.Stage != tt.stage {
-				t.Errorf("stage %v, want %v", d.Stage, tt.stage)
-			}
-			if !strings.Contains(d.Error(), tt.text) {
-				t.Errorf("diagnosis does not say %q:\n%s", tt.text, d)
-			}
-			if !d.Recovered {
-				t.Errorf("undoing the mistake did not open the envelope:\n%s", d)
-			}
-			if !strings.HasPrefix(d.Error(), "the envelope does not open (failed stage: "+d.Stage.String()+")\n") {
-				t.Errorf("diagnosis does not start with the failed stage:\n%s", d)
+			if !atStage {
+				t.Errorf("%d seals: none stopped Open at %v", seals, tt.stage)
 			}
 		})
 	}
@@ -265,4 +256,65 @@ func TestDiagnoseOAEPThatPassesPKCS1Unpadding(t *testing.T) {
 		return
 	}
 	t.Skip("no OAEP block passed PKCS#1 v1.5 unpadding in 20000 tries")
+}
+
+// diagnoseOneSeal seals the payload with mistake and checks its diagnosis:
+// want first among the mistakes, text in it, the envelope recovered, the
+// failed stage in its first line and at stage or later. It says whether
+// Open stopped at stage (always true for stage 0: any).
+func diagnoseOneSeal(t *testing.T, priv *rsa.PrivateKey, mistake, want, text string, stage envelope.Stage) bool {
+	t.Helper()
+	env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, certifytest.Mistakes[mistake])
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened, d := Diagnose(env, priv, envelope.PKCS1v15)
+	if opened != nil || d == nil {
+		t.Fatalf("the envelope opened; want the diagnosis %s", want)
+	}
+	if got := d.Mistakes(); len(got) == 0 || got[0] != want {
+		t.Errorf("mistakes %v, want %s first\n%s", got, want, d)
+	}
+	if d.Stage < stage {
+		t.Errorf("stage %v, want %v (or later, by chance)", d.Stage, stage)
+	}
+	if !strings.Contains(d.Error(), text) {
+		t.Errorf("diagnosis does not say %q:\n%s", text, d)
+	}
+	if !d.Recovered {
+		t.Errorf("undoing the mistake did not open the envelope:\n%s", d)
+	}
+	if !strings.HasPrefix(d.Error(), "the envelope does not open (failed stage: "+d.Stage.String()+")\n") {
+		t.Errorf("diagnosis does not start with the failed stage:\n%s", d)
+	}
+	return stage == 0 || d.Stage == stage
+}
+
+// The same chance with another padding asked for: a client sealing with
+// Java's OAEP-SHA-256/MGF1-SHA-1 when oaep-sha256 was asked, whose block
+// also passes a PKCS#1 v1.5 unpadding, is still diagnosed as what it is,
+// not as PKCS#1 v1.5 (one block in about fifty passes it: the comparison
+// with TestDiagnoseOAEPWithMGF1SHA1's single envelope failed that way now
+// and then).
+func TestDiagnoseMGF1SHA1ThatPassesPKCS1Unpadding(t *testing.T) {
+	priv := loadKeyPair(t, "TEST-ONLY-rsa2048")
+	m := certifytest.Mistakes["oaep-sha256-mgf1-sha1"]
+	m.Padding = envelope.OAEPSHA256
+	for i := 0; i < 20000; i++ {
+		env, err := certifytest.Seal(testPayload, "HealthM1", &priv.PublicKey, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := envelope.DecodeStrict(env.RequestDigitalSignatureValue)
+		if _, err := rsa.DecryptPKCS1v15(nil, priv, v); err != nil {
+			continue
+		}
+		_, d := Diagnose(env, priv, envelope.OAEPSHA256)
+		if d == nil || !slices.Equal(d.Mistakes(), []string{"rsa-padding-oaep-sha256-mgf1-sha1"}) || !d.Recovered {
+			t.Fatalf("after %d envelopes, one whose block passes PKCS#1 v1.5 unpadding: %v", i+1, d)
+		}
+		t.Logf("found after %d envelopes", i+1)
+		return
+	}
+	t.Skip("no block passed PKCS#1 v1.5 unpadding in 20000 tries")
 }
