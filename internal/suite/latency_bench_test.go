@@ -35,7 +35,7 @@ const roundTrip = 100 * time.Millisecond
 // The sub-benchmarks vary the concurrency (default: the suite's default)
 // and the selection: no-timing leaves out the two @timing scenarios, which
 // send their ~100 requests each one after another and alone by design;
-// no-timing-rsa2048 also gives the flows 2048-bit keys (world2048), since
+// timing runs only those two; no-timing-rsa2048 also gives the flows 2048-bit keys (world2048), since
 // here the server shares the harness's two cores, which a remote target
 // does not, and its RSA-4096 decryptions are most of the run's CPU. That
 // leaves out the 7 scenarios that need the flows' 4096-bit keys (an
@@ -65,6 +65,8 @@ var benchSelections = []benchSelection{
 	{"no-timing-rsa2048", "~@timing && ~@status-200,~@timing && ~@spec-6.2,~@timing && ~@endpoint-encryptdata", true},
 	// Everything but the one scenario that needs 4096-bit flow keys.
 	{"rsa2048", "~" + testworld.Tag, true},
+	// The two @timing scenarios alone: what they add to a run.
+	{"timing", "@timing", false},
 }
 
 func benchmarkDelay(b *testing.B, delay time.Duration, sel benchSelection, concurrency int) {

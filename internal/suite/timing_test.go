@@ -10,12 +10,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kairos-conformance/kairos-conformance/internal/delayproxy"
 	"github.com/kairos-conformance/kairos-conformance/internal/reporting"
 	"github.com/kairos-conformance/kairos-conformance/internal/suite"
+	"github.com/kairos-conformance/kairos-conformance/internal/target"
 	"github.com/kairos-conformance/kairos-conformance/refserver"
+	"github.com/kairos-conformance/kairos-conformance/steps"
 )
 
-var timingRuns = flag.Int("timing.runs", 0, "run the @timing scenarios this many times under each delay fault and without one (TestTimingRepeated; 20 shows the finding rule's record)")
+var (
+	timingRuns = flag.Int("timing.runs", 0, "run the @timing scenarios this many times under each delay fault and without one (TestTimingRepeated; 20 shows the finding rule's record)")
+	timingAfar = flag.Duration("timing.behind", 0, "TestTimingRepeated: reach the server as a separate one, behind a proxy adding this round trip (0: in-process, its clock movable)")
+)
 
 // TestTimingRepeated shows the timing check's record: every run against a
 // server that delays one class of failure by 40 ms must fail, every run
@@ -23,6 +29,10 @@ var timingRuns = flag.Int("timing.runs", 0, "run the @timing scenarios this many
 // it takes minutes:
 //
 //	go test ./internal/suite/ -run TestTimingRepeated -timing.runs=20 -v
+//
+// With -timing.behind=100ms the server is reached as a separate one (the
+// path a staging target takes: rounds in flight, the two scenarios alone
+// together) behind a proxy that adds that round trip.
 func TestTimingRepeated(t *testing.T) {
 	if testing.Short() || *timingRuns <= 0 {
 		t.Skip("run with -timing.runs=20 (minutes: the @timing scenarios, 20 times under each delay fault and 20 times without)")
@@ -83,7 +93,11 @@ func runTiming(t *testing.T, fault refserver.Fault) []*reporting.Scenario {
 	defer tg.Close()
 	ctx, cancel := runContext(t)
 	defer cancel()
-	res, err := suite.Run(ctx, suite.Config{Steps: redacted(tg, nil), Tags: "@timing"})
+	cfg := redacted(tg, nil)
+	if *timingAfar > 0 {
+		cfg = behindProxy(t, tg, cfg, *timingAfar)
+	}
+	res, err := suite.Run(ctx, suite.Config{Steps: cfg, Tags: "@timing"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +109,26 @@ func runTiming(t *testing.T, fault refserver.Fault) []*reporting.Scenario {
 		t.Fatalf("%d @timing scenarios, want 2", len(scenarios))
 	}
 	return scenarios
+}
+
+// behindProxy is cfg reaching tg as a separate server (its clock cannot
+// move) through a proxy that adds delay to every round trip.
+func behindProxy(t *testing.T, tg *target.Target, cfg steps.Config, delay time.Duration) steps.Config {
+	t.Helper()
+	proxy, err := delayproxy.Start(tg.URL, delay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	prof := *cfg.Profile
+	prof.Target = proxy.URL
+	client, err := target.NewHTTPClient(&prof, target.ClientOptions{IdleConns: suite.DefaultConcurrency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.CloseIdleConnections)
+	cfg.Profile, cfg.HTTPClient, cfg.AdvanceClock = &prof, client, nil
+	return cfg
 }
 
 var medianLine = regexp.MustCompile(`(?m)^(.+?)\s+median\s+(\S+)\s+\(`)
