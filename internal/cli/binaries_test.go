@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"testing"
@@ -29,6 +30,12 @@ const minParallel = 4
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if os.Getenv("GOGC") == "" {
+		// Less frequent collections (GOGC 400): the in-process runs of the
+		// suite spend a tenth of their CPU in the collector at the default;
+		// the binaries this package starts keep their own settings.
+		debug.SetGCPercent(400)
+	}
 	explicit := false
 	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
 	if p := flag.Lookup("test.parallel"); p != nil && !explicit && runtime.GOMAXPROCS(0) < minParallel {
